@@ -170,7 +170,6 @@ export interface components {
                 "X-RateLimit-Resource-Limit": components["headers"]["X-RateLimit-Resource-Limit"];
                 "X-RateLimit-Resource-Remaining": components["headers"]["X-RateLimit-Resource-Remaining"];
                 "X-RateLimit-Resource-Until": components["headers"]["X-RateLimit-Resource-Until"];
-                "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {
@@ -215,12 +214,6 @@ export interface components {
          * @example Thu, 10 Jul 2018 00:42:42 GMT
          */
         "X-RateLimit-Resource-Until": string;
-        /**
-         * @description Not documented by Yandex and not always sent; when present, the number of seconds
-         *     (or an HTTP date) to wait before calling again.
-         * @example 30
-         */
-        "Retry-After": string;
     };
     pathItems: never;
 }
@@ -243,7 +236,6 @@ export type ParameterBusinessId = components['parameters']['BusinessId'];
 export type HeaderXRateLimitResourceLimit = components['headers']['X-RateLimit-Resource-Limit'];
 export type HeaderXRateLimitResourceRemaining = components['headers']['X-RateLimit-Resource-Remaining'];
 export type HeaderXRateLimitResourceUntil = components['headers']['X-RateLimit-Resource-Until'];
-export type HeaderRetryAfter = components['headers']['Retry-After'];
 export type $defs = Record<string, never>;
 export interface operations {
     createChat: {
