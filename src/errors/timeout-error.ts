@@ -1,0 +1,18 @@
+import { ConnectionError } from './connection-error.ts';
+
+/** An attempt got no complete response within `timeoutMs`. Retried like other connection failures. */
+export class TimeoutError extends ConnectionError {
+  override name = 'TimeoutError';
+  /** The per-attempt limit that was hit. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, attempts: number) {
+    super(
+      `createChat: no response within ${timeoutMs} ms (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`,
+      {
+        attempts,
+      },
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}

@@ -1,0 +1,40 @@
+// The public surface of the package. Everything else under src/internal is private and may change.
+
+export {
+  type ApiErrorDTO,
+  type ApiErrorResponse,
+  type ApiResponseStatusType,
+  type ChatContextDTO,
+  type ChatContextIdentifiableType,
+  type CreateChatRequest,
+  type CreateChatResponse,
+  type CreateChatResultDTO,
+  chatContextIdentifiableTypeValues,
+  type components,
+  type operations,
+  type paths,
+} from '../generated/schema.ts';
+export {
+  type CreateChatInput,
+  type CreateChatResult,
+  createMarketClient,
+  MAX_IN_FLIGHT_PER_BUSINESS,
+  type MarketClient,
+  type MarketClientOptions,
+  PRODUCTION_BASE_URL,
+  type RequestOptions,
+} from './client.ts';
+export { ApiError } from './errors/api-error.ts';
+export { BadRequestError } from './errors/bad-request-error.ts';
+export { ConnectionError } from './errors/connection-error.ts';
+export { ForbiddenError } from './errors/forbidden-error.ts';
+export { MarketError } from './errors/market-error.ts';
+export { NotFoundError } from './errors/not-found-error.ts';
+export { RateLimitError } from './errors/rate-limit-error.ts';
+export { ServerError } from './errors/server-error.ts';
+export { TimeoutError } from './errors/timeout-error.ts';
+export { UnauthorizedError } from './errors/unauthorized-error.ts';
+export { UnexpectedResponseError } from './errors/unexpected-response-error.ts';
+export { ValidationError } from './errors/validation-error.ts';
+export type { MarketClientHooks, RequestEvent, ResponseEvent, RetryEvent } from './hooks.ts';
+export type { RateLimitState } from './rate-limit.ts';

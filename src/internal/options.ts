@@ -1,0 +1,103 @@
+// Checks the options of createMarketClient and of one call, so that a typo or a wrong unit fails at once
+// with the option's name, instead of as a strange request later. Secrets are never echoed.
+import { ValidationError } from '../errors/validation-error.ts';
+import { describe } from './validate-input.ts';
+
+/** setTimeout fires at once for delays above this (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+export function checkKnownKeys(options: object, known: readonly string[], where: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new ValidationError(key, `is not an option of ${where} (known: ${known.join(', ')})`);
+    }
+  }
+}
+
+/** A bare token for a header: visible ASCII, no spaces, no scheme prefix. */
+export function checkToken(field: 'apiKey' | 'oauthToken', value: unknown): string {
+  if (typeof value !== 'string') throw new ValidationError(field, `must be a string, got ${typeof value}`);
+  if (value === '') throw new ValidationError(field, 'must not be empty');
+  if (/^(bearer|oauth)\s/i.test(value)) {
+    throw new ValidationError(field, 'must be the bare token, without a "Bearer " or "OAuth " prefix');
+  }
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new ValidationError(
+      field,
+      'must be a token of visible ASCII characters, without spaces or line breaks',
+    );
+  }
+  return value;
+}
+
+/** https anywhere; plain http only on loopback, where a mock or a local proxy runs. */
+export function checkBaseUrl(value: unknown): string {
+  if (typeof value !== 'string')
+    throw new ValidationError('baseUrl', `must be a string, got ${describe(value)}`);
+  if (!URL.canParse(value))
+    throw new ValidationError('baseUrl', `must be an absolute URL, got ${describe(value)}`);
+  const url = new URL(value);
+  if (url.username !== '' || url.password !== '') {
+    throw new ValidationError('baseUrl', 'must not contain credentials; pass apiKey or oauthToken instead');
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new ValidationError('baseUrl', `must not have a query or fragment, got ${describe(value)}`);
+  }
+  const loopback = LOOPBACK_HOSTS.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ValidationError(
+      'baseUrl',
+      `must use https (plain http only for loopback hosts such as 127.0.0.1), got ${describe(value)}`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
+export function checkCount(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new ValidationError(field, `must be a whole number >= 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkMilliseconds(
+  field: string,
+  value: unknown,
+  { allowZero }: { allowZero: boolean },
+): number {
+  const low = allowZero ? value === 0 : false;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value > MAX_TIMER_MS || (value <= 0 && !low)) {
+    const range = `${allowZero ? '>= 0' : '> 0'} and <= ${MAX_TIMER_MS}`;
+    throw new ValidationError(field, `must be a number of milliseconds ${range}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkHeaderText(field: string, value: unknown): string {
+  if (
+    typeof value !== 'string' ||
+    !/^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(value) ||
+    value.length > 256
+  ) {
+    throw new ValidationError(
+      field,
+      `must be 1-256 visible ASCII characters (a header value), got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+export function checkFunction<T>(field: string, value: T): T {
+  if (typeof value !== 'function')
+    throw new ValidationError(field, `must be a function, got ${describe(value)}`);
+  return value;
+}
+
+export function checkSignal(value: unknown): AbortSignal {
+  if (!(value instanceof AbortSignal)) {
+    throw new ValidationError('signal', `must be an AbortSignal, got ${describe(value)}`);
+  }
+  return value;
+}

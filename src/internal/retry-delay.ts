@@ -1,0 +1,44 @@
+import { parseHttpDate, type RateLimitState } from '../rate-limit.ts';
+
+/** Statuses worth another attempt: rate limits (Yandex's 420, the standard 429) and transient 5xx. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([420, 429, 500, 502, 503, 504]);
+
+export const INITIAL_RETRY_DELAY_MS = 500;
+export const MAX_BACKOFF_DELAY_MS = 8_000;
+
+/**
+ * Exponential backoff for the n-th retry (1-based): 0.5 s, 1 s, 2 s, ... capped at 8 s, minus up to 25 %
+ * jitter so that clients which failed together do not retry together.
+ */
+export function backoffDelayMs(retry: number, random: () => number = Math.random): number {
+  const base = Math.min(INITIAL_RETRY_DELAY_MS * 2 ** (retry - 1), MAX_BACKOFF_DELAY_MS);
+  return Math.round(base * (1 - 0.25 * random()));
+}
+
+/** `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP date. */
+export function parseRetryAfterMs(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = parseHttpDate(trimmed);
+  return date === undefined ? undefined : date.getTime() - now;
+}
+
+/** When the server said to come back: `Retry-After` first, else the rate-limit reset of a 420/429. */
+export function serverResetAt(
+  status: number,
+  headers: Headers,
+  rateLimit: RateLimitState | undefined,
+  now: number,
+): Date | undefined {
+  const retryAfterMs = parseRetryAfterMs(headers.get('Retry-After'), now);
+  if (retryAfterMs !== undefined) return new Date(now + retryAfterMs);
+  if (!isRateLimitStatus(status)) return undefined;
+  // A 420 with quota left is the in-flight limit, not the hourly one: the reset time says nothing then.
+  if (rateLimit?.remaining !== undefined && rateLimit.remaining > 0) return undefined;
+  return rateLimit?.resetAt;
+}
+
+export function isRateLimitStatus(status: number): boolean {
+  return status === 420 || status === 429;
+}
