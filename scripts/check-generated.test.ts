@@ -1,0 +1,86 @@
+// check:generated fails, naming the file, when the spec changes and generated/ is not regenerated.
+import { execFile } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findGeneratedDrift } from './lib/check-generated.ts';
+import { generateFiles } from './lib/generate-files.ts';
+import { copySpec, type SpecCopy } from './lib/spec-copy.ts';
+
+let copy: SpecCopy;
+let spec: string;
+let dir: string;
+const editSpec = (from: string, to: string) => copy.edit(from, to);
+
+beforeEach(async () => {
+  copy = await copySpec();
+  spec = copy.spec;
+  dir = join(copy.dir, 'generated');
+  // generated/ as `npm run generate` writes it for the unedited spec.
+  await mkdir(dir);
+  for (const [name, content] of await generateFiles(spec)) await writeFile(join(dir, name), content);
+});
+
+afterEach(() => copy.remove());
+
+describe('findGeneratedDrift', () => {
+  it('finds nothing when generated/ matches an unedited copy of the spec', async () => {
+    expect(await findGeneratedDrift(spec, dir)).toEqual([]);
+  });
+
+  it('names both files when an enum value is added (types and validation rules change)', async () => {
+    await editSpec(
+      '        - ORDER\n        - RETURN\n',
+      '        - ORDER\n        - RETURN\n        - DIRECT\n',
+    );
+    expect(await findGeneratedDrift(spec, dir)).toEqual([
+      { file: join(dir, 'schema.ts'), problem: 'stale' },
+      { file: join(dir, 'rules.ts'), problem: 'stale' },
+    ]);
+  });
+
+  it('names only schema.ts when a new optional response property changes the types alone', async () => {
+    await editSpec(
+      '          description: A human-readable description.\n',
+      '          description: A human-readable description.\n        field:\n          type: string\n',
+    );
+    expect(await findGeneratedDrift(spec, dir)).toEqual([{ file: join(dir, 'schema.ts'), problem: 'stale' }]);
+  });
+
+  it('flags a missing and an extra file', async () => {
+    await rm(join(dir, 'rules.ts'));
+    await writeFile(join(dir, 'old.ts'), 'export {};\n');
+    expect(await findGeneratedDrift(spec, dir)).toEqual([
+      { file: join(dir, 'rules.ts'), problem: 'missing' },
+      { file: join(dir, 'old.ts'), problem: 'extra' },
+    ]);
+  });
+});
+
+describe('npm run check:generated (the CLI)', () => {
+  const run = promisify(execFile);
+  const cli = (...args: string[]) =>
+    run(process.execPath, [
+      '--import',
+      'tsx',
+      'scripts/check-generated.ts',
+      '--spec',
+      spec,
+      '--dir',
+      dir,
+      ...args,
+    ]);
+
+  it('exits 1 naming the stale file and saying what to do, and 0 once in sync', async () => {
+    await expect(cli()).resolves.toMatchObject({ stdout: expect.stringContaining('matches') });
+    await editSpec('        - OK\n        - ERROR\n', '        - OK\n        - ERROR\n        - PARTIAL\n');
+    const failure = await cli().then(
+      () => expect.unreachable('check:generated passed on a stale generated/'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toContain(`${join(dir, 'schema.ts')}  (stale`);
+    expect(failure.stderr).toContain('Run `npm run generate` and commit generated/');
+  }, 30_000);
+});
