@@ -1,0 +1,72 @@
+// `npm run build` (and `prepack`): the publishable dist/.
+//   dist/src/index.js + .d.ts        the package entry (ESM), and every module it reaches
+//   dist/generated/*.js + .d.ts      the generated types and rules, compiled
+//   dist/openapi.yaml                the spec, bundled into one file (export `<package>/openapi.yaml`)
+// tsc compiles only what src/index.ts reaches (tsconfig.build.json), so tests and test helpers never ship.
+import { spawn } from 'node:child_process';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleSpec } from './bundle.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+
+function run(command: string, args: readonly string[]): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolvePromise();
+      else
+        reject(new Error(`${[command, ...args].join(' ')} failed (${signal ?? `exit ${code}`}):\n${output}`));
+    });
+  });
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+/**
+ * tsc rewrites `./x.ts` to `./x.js` in the emitted .js, but keeps `.ts` in the .d.ts files. Rewrite those
+ * too, so the declarations resolve the same way under every consumer setting (node16/nodenext/bundler).
+ */
+const RELATIVE_TS_SPECIFIER = /((?:from\s+|import\s*\(\s*)['"]\.{1,2}\/[^'"]*?)\.ts(['"])/g;
+
+export function rewriteDeclarationSpecifiers(text: string): string {
+  return text.replace(RELATIVE_TS_SPECIFIER, '$1.js$2');
+}
+
+async function fixDeclarations(outDir: string): Promise<void> {
+  for (const file of await filesUnder(outDir)) {
+    if (!file.endsWith('.d.ts')) continue;
+    const text = await readFile(file, 'utf8');
+    const fixed = rewriteDeclarationSpecifiers(text);
+    if (fixed !== text) await writeFile(file, fixed);
+  }
+}
+
+/** Cleans `outDir` and builds the package into it (default dist/). Returns the files written. */
+export async function build(outDir: string = join(ROOT, 'dist')): Promise<string[]> {
+  const out = resolve(outDir);
+  await rm(out, { recursive: true, force: true });
+  await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out]);
+  await fixDeclarations(out);
+  await bundleSpec(join(out, 'openapi.yaml'), join(ROOT, 'openapi/openapi.yaml'));
+  return (await filesUnder(out)).sort();
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const started = performance.now();
+  const files = await build();
+  console.log(`built dist/ (${files.length} files) in ${Math.round(performance.now() - started)} ms`);
+}
