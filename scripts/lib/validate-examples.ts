@@ -1,0 +1,102 @@
+// Validates every example in an OpenAPI 3.0 spec against its schema, with Ajv: the named examples of
+// request and response bodies (`examples`, including `$ref`s to components/examples) and the `example` of
+// media types, parameters and headers. Schemas' $refs resolve inside the spec; `nullable` is Ajv's own
+// OpenAPI keyword; formats (int32, int64, date-time, ...) come from ajv-formats.
+import { readFile } from 'node:fs/promises';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+
+export interface CheckedExample {
+  /** Where the example is, readably: `components.responses.BadRequest content application/json example "badRequest"`. */
+  name: string;
+  /** Ajv's errors, empty when the example is valid. */
+  errors: string[];
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const SPEC_ID = 'openapi.json';
+/** OpenAPI keywords a Schema Object may carry that JSON Schema (draft-07, as Ajv reads it) does not know. */
+const OPENAPI_SCHEMA_KEYWORDS = ['example', 'xml', 'externalDocs'];
+
+const pointer = (path: readonly string[]): string =>
+  path.map((key) => encodeURIComponent(key.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+
+function resolveLocal(node: unknown, root: Json): unknown {
+  if (!isObject(node) || typeof node.$ref !== 'string' || !node.$ref.startsWith('#/')) return node;
+  const target = node.$ref
+    .slice(2)
+    .split('/')
+    .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((acc, key) => (isObject(acc) ? acc[key] : undefined), root);
+  if (target === undefined) throw new Error(`unresolvable $ref ${node.$ref}`);
+  return resolveLocal(target, root);
+}
+
+function extensionKeywords(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) extensionKeywords(item, found);
+  else if (isObject(node)) {
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith('x-')) found.add(key);
+      extensionKeywords(value, found);
+    }
+  }
+  return found;
+}
+
+/** Every (schema, example) pair: objects that have a `schema` and an `example` or `examples`. */
+function* examplesOf(
+  node: unknown,
+  root: Json,
+  path: string[],
+): Generator<{ name: string; schemaPath: string[]; value: unknown }> {
+  if (!isObject(node)) return;
+  if (node.schema !== undefined && (node.example !== undefined || node.examples !== undefined)) {
+    const where = path.join('.');
+    const schemaPath = [...path, 'schema'];
+    if (node.example !== undefined) yield { name: `${where} example`, schemaPath, value: node.example };
+    for (const [key, raw] of Object.entries(isObject(node.examples) ? node.examples : {})) {
+      const example = resolveLocal(raw, root);
+      if (isObject(example) && 'value' in example) {
+        yield { name: `${where} example "${key}"`, schemaPath, value: example.value };
+      } else if (!(isObject(example) && 'externalValue' in example)) {
+        throw new Error(`${where} example "${key}" has no value`);
+      }
+    }
+  }
+  for (const [key, value] of Object.entries(node)) {
+    // Schemas and example values are data to check, not places where more examples are declared.
+    if (['schema', 'schemas', 'example', 'examples'].includes(key)) continue;
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) yield* examplesOf(item, root, [...path, key, String(i)]);
+    } else {
+      yield* examplesOf(value, root, [...path, key]);
+    }
+  }
+}
+
+const describe = (error: ErrorObject): string =>
+  `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`;
+
+/** Checks every example of the spec at `specPath`; the spec is fine when every result has no errors. */
+export async function validateExamples(specPath: string): Promise<CheckedExample[]> {
+  const spec = parse(await readFile(specPath, 'utf8')) as Json;
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  // Ajv compiles the document a $ref points into: its top-level fields (openapi, info, paths, ...) are
+  // declared as keywords that check nothing, so strict mode still catches unknown keywords in schemas.
+  ajv.addVocabulary([
+    ...new Set([...OPENAPI_SCHEMA_KEYWORDS, ...extensionKeywords(spec), ...Object.keys(spec)]),
+  ]);
+  ajv.addSchema(spec, SPEC_ID, undefined, false);
+  const results: CheckedExample[] = [];
+  for (const { name, schemaPath, value } of examplesOf(spec, spec, [])) {
+    const validate = ajv.compile({ $ref: `${SPEC_ID}#/${pointer(schemaPath)}` });
+    const valid = validate(value);
+    results.push({ name, errors: valid ? [] : (validate.errors ?? []).map(describe) });
+  }
+  return results;
+}

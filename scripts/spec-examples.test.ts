@@ -1,0 +1,85 @@
+// Every example in openapi/openapi.yaml validates against its schema (Prism serves them to the contract tests).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { copySpec, type SpecCopy } from './lib/spec-copy.ts';
+import { validateExamples } from './lib/validate-examples.ts';
+
+const SPEC = 'openapi/openapi.yaml';
+const invalid = (results: Awaited<ReturnType<typeof validateExamples>>) =>
+  results.filter(({ errors }) => errors.length > 0);
+
+describe(SPEC, () => {
+  it('has only valid examples', async () => {
+    expect(invalid(await validateExamples(SPEC))).toEqual([]);
+  });
+
+  it('has an ORDER and a RETURN request example and an example for every response', async () => {
+    const names = (await validateExamples(SPEC)).map(({ name }) => name);
+    const body = 'paths./v2/businesses/{businessId}/chats/new.post.requestBody.content.application/json';
+    expect(names).toContain(`${body} example "order"`);
+    expect(names).toContain(`${body} example "return"`);
+    const responses = [
+      'CreateChatOk',
+      'BadRequest',
+      'Unauthorized',
+      'Forbidden',
+      'NotFound',
+      'EnhanceYourCalm',
+    ];
+    for (const response of [...responses, 'InternalServerError']) {
+      expect(
+        names.some((name) =>
+          name.startsWith(`components.responses.${response}.content.application/json example "`),
+        ),
+      ).toBe(true);
+    }
+  });
+});
+
+describe('a broken example', () => {
+  let copy: SpecCopy;
+  beforeEach(async () => {
+    copy = await copySpec(SPEC);
+  });
+  afterEach(() => copy.remove());
+
+  it('fails, naming the example and what is wrong with it', async () => {
+    await copy.edit('                  chatId: 987654321\n', '                  chatId: 0\n');
+    await copy.edit('                    type: RETURN\n', '                    type: DIRECT\n');
+    expect(invalid(await validateExamples(copy.spec))).toEqual([
+      {
+        name: 'paths./v2/businesses/{businessId}/chats/new.post.requestBody.content.application/json example "return"',
+        errors: ['/context/type must be equal to one of the allowed values'],
+      },
+      {
+        name: 'components.responses.CreateChatOk.content.application/json example "created"',
+        errors: ['/result/chatId must be >= 1'],
+      },
+    ]);
+  });
+
+  it('reads OpenAPI 3.0 `nullable`: `errors: null` is valid, an empty `errors` (minItems 1) is not', async () => {
+    const errors =
+      "                errors:\n                  - code: BAD_REQUEST\n                    message: 'context.id: must be greater than or equal to 1'\n";
+    await copy.edit(errors, '                errors: null\n');
+    await copy.edit(
+      '                errors:\n                  - code: NOT_FOUND\n                    message: Order 5123456789 not found\n',
+      '                errors: []\n',
+    );
+    expect(invalid(await validateExamples(copy.spec))).toEqual([
+      {
+        name: 'components.responses.NotFound.content.application/json example "notFound"',
+        errors: ['/errors must NOT have fewer than 1 items'],
+      },
+    ]);
+  });
+
+  it('fails on a value outside its format (int32 header)', async () => {
+    await copy.edit('      example: 1000\n', '      example: 3000000000\n');
+    expect(invalid(await validateExamples(copy.spec))).toEqual([
+      {
+        name: 'components.headers.X-RateLimit-Resource-Limit example',
+        errors: ['(root) must match format "int32"'],
+      },
+    ]);
+  });
+});
