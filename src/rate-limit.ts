@@ -27,7 +27,8 @@ function parseCount(value: string | null): number | undefined {
 
 /** An HTTP date (`Thu, 10 Jul 2018 00:42:42 GMT`), or ISO 8601, which some proxies send. */
 export function parseHttpDate(value: string | null): Date | undefined {
-  if (value === null || value.trim() === '') return undefined;
+  // Date.parse also takes bare numbers ("-1" is a year): a real date always has letters (a day, T, GMT).
+  if (value === null || !/[a-z]/i.test(value)) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
