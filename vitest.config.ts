@@ -1,7 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
+// CONTRACT_JUNIT=<path>: also write a JUnit XML report of the contract run there (for CI systems).
+// Reporters are global in vitest, so the report is only added when the run includes the contract
+// project (`npm run test:contract`, or a run without --project).
+const junitPath = process.env.CONTRACT_JUNIT?.trim();
+const projectArgs = process.argv.flatMap((arg, i, argv) =>
+  arg === '--project'
+    ? [argv[i + 1] ?? '']
+    : arg.startsWith('--project=')
+      ? [arg.slice('--project='.length)]
+      : [],
+);
+const runsContract = projectArgs.length === 0 || projectArgs.includes('contract');
+
 export default defineConfig({
   test: {
+    ...(junitPath && runsContract
+      ? { reporters: ['default', ['junit', { outputFile: junitPath, suiteName: 'contract' }]] }
+      : {}),
     projects: [
       {
         test: {
@@ -13,6 +29,9 @@ export default defineConfig({
         test: {
           name: 'contract',
           include: ['contract-tests/**/*.test.ts'],
+          // One Prism for the whole suite (mock, or validating proxy in live mode), stopped afterwards.
+          globalSetup: ['contract-tests/global-setup.ts'],
+          testTimeout: 20_000,
         },
       },
     ],
