@@ -154,12 +154,14 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
       });
       const rateLimit = readRateLimit(response.headers, businessId);
       if (rateLimit !== undefined) lastRateLimit = rateLimit;
-      emit(hooks.onResponse, {
-        attempt,
-        status: response.status,
-        headers: Object.fromEntries(response.headers),
-        durationMs: performance.now() - started,
-      });
+      if (hooks.onResponse !== undefined) {
+        emit(hooks.onResponse, {
+          attempt,
+          status: response.status,
+          headers: Object.fromEntries(response.headers),
+          durationMs: performance.now() - started,
+        });
+      }
       return readResponse(response, response.ok ? data : error, rateLimit, Date.now());
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
