@@ -1,0 +1,332 @@
+// The consumer test: builds and packs the library the way `npm pack` ships it, installs the tarball into a
+// fresh project in a temporary directory, and checks that the project typechecks against it (and that a
+// `type: 'DIRECT'` call does not), runs against it, and can resolve the bundled spec.
+//
+// The package is built into a staging copy (package.json, README, dist/ from scripts/build.ts) rather than
+// the repository's own dist/, so the test never races a build or a bench running in the working tree; the
+// staging copy is packed with the same package.json, so `files`, `exports` and dependencies are the real
+// ones. The install uses the npm cache (`--prefer-offline`): after `npm ci` it needs no network.
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from './build.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+const SLOW = 180_000;
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment for child npm/node/tsc: without the npm_* variables of an enclosing `npm test`. */
+function childEnv(): NodeJS.ProcessEnv {
+  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.toLowerCase().startsWith('npm_') || keep.has(key.toLowerCase())) env[key] = value;
+  }
+  return { ...env, NO_UPDATE_NOTIFIER: '1', npm_config_update_notifier: 'false' };
+}
+
+function run(command: string, args: readonly string[], cwd: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { cwd, env: childEnv(), maxBuffer: 32 * 1024 * 1024, timeout: SLOW },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function runOk(command: string, args: readonly string[], cwd: string): Promise<string> {
+  const result = await run(command, args, cwd);
+  if (result.code !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} exited ${result.code}:\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
+
+/** npm itself: the one running `npm test` when there is one, else `npm` from PATH. */
+function npm(args: readonly string[], cwd: string): Promise<string> {
+  const cli = process.env.npm_execpath;
+  if (cli !== undefined && /npm-cli\.[cm]?js$/.test(cli)) return runOk(process.execPath, [cli, ...args], cwd);
+  return runOk('npm', args, cwd);
+}
+
+function tsc(project: string, cwd: string): Promise<RunResult> {
+  return run(process.execPath, [TSC, '-p', project], cwd);
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+const CONSUMER_TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    lib: ['ES2022', 'DOM'],
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    verbatimModuleSyntax: true,
+    // The library's own .d.ts files are checked too; no @types/node, which the package must not need.
+    skipLibCheck: false,
+    types: [],
+    noEmit: true,
+  },
+  files: ['good.ts'],
+};
+
+// Everything a consumer would write: the client, the options, every error class, the exported types.
+const GOOD_TS = `import {
+  ApiError,
+  BadRequestError,
+  type ChatContextDTO,
+  type ChatContextIdentifiableType,
+  type components,
+  ConnectionError,
+  type CreateChatInput,
+  type CreateChatResult,
+  createMarketClient,
+  ForbiddenError,
+  type MarketClient,
+  type MarketClientOptions,
+  MarketError,
+  NotFoundError,
+  type paths,
+  RateLimitError,
+  type RateLimitState,
+  ServerError,
+  TimeoutError,
+  UnauthorizedError,
+  UnexpectedResponseError,
+  ValidationError,
+} from 'yandex-market-chats-client';
+
+const options: MarketClientOptions = {
+  apiKey: 'key',
+  baseUrl: 'http://127.0.0.1:4010',
+  maxRetries: 1,
+  timeoutMs: 1_000,
+  maxRetryDelayMs: 2_000,
+  integration: 'consumer-test/1.0',
+  fetch: async (request: Request) => new Response(request.url),
+  hooks: { onRetry: ({ attempt, delayMs }) => void [attempt, delayMs] },
+};
+const market: MarketClient = createMarketClient(options);
+const context: ChatContextDTO = { type: 'RETURN', id: 7 };
+const type: ChatContextIdentifiableType = 'ORDER';
+const input: CreateChatInput = { businessId: 1, context: { type, id: 2 } };
+const pending: Promise<CreateChatResult> = market.createChat(input, { signal: AbortSignal.timeout(5_000) });
+const chatId: Promise<number> = pending.then((result) => result.chatId);
+const rateLimit: RateLimitState | undefined = market.rateLimit;
+type Body = components['schemas']['CreateChatRequest'];
+const body: Body = { context };
+type Path = keyof paths;
+const path: Path = '/v2/businesses/{businessId}/chats/new';
+const raw = market.raw.POST(path, { params: { path: { businessId: 1 } }, body });
+
+function describeError(error: unknown): string {
+  if (error instanceof RateLimitError) return \`rate limited until \${error.resetAt?.toISOString()}\`;
+  if (error instanceof BadRequestError || error instanceof UnauthorizedError) return String(error.code);
+  if (error instanceof ForbiddenError || error instanceof NotFoundError) return error.errors.join();
+  if (error instanceof ServerError) return String(error.status);
+  if (error instanceof ApiError) return \`\${error.status} \${error.headers.get('content-type')}\`;
+  if (error instanceof TimeoutError || error instanceof ConnectionError) return error.message;
+  if (error instanceof UnexpectedResponseError) return error.message;
+  if (error instanceof ValidationError) return error.field;
+  if (error instanceof MarketError) return error.name;
+  return 'unknown';
+}
+
+export { chatId, describeError, rateLimit, raw };
+`;
+
+// Must not typecheck: createChat cannot open a DIRECT chat.
+const BAD_TS = `import { createMarketClient } from 'yandex-market-chats-client';
+
+const market = createMarketClient({ apiKey: 'key' });
+export const pending = market.createChat({ businessId: 1, context: { type: 'DIRECT', id: 1 } });
+`;
+
+// Runs on plain Node against the installed package, with a fake fetch: nothing leaves the process.
+const RUN_MJS = `import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { createMarketClient, MarketError, ValidationError } from 'yandex-market-chats-client';
+
+const requests = [];
+const market = createMarketClient({
+  apiKey: 'consumer-key',
+  fetch: async (request) => {
+    requests.push({ method: request.method, url: request.url, apiKey: request.headers.get('api-key'), body: await request.text() });
+    return new Response(JSON.stringify({ status: 'OK', result: { chatId: 42 } }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+  },
+});
+
+const result = await market.createChat({ businessId: 123, context: { type: 'ORDER', id: 456 } });
+assert.equal(result.chatId, 42);
+assert.equal(requests.length, 1);
+assert.equal(requests[0].method, 'POST');
+assert.equal(requests[0].url, 'https://api.partner.market.yandex.ru/v2/businesses/123/chats/new');
+assert.equal(requests[0].apiKey, 'consumer-key');
+assert.deepEqual(JSON.parse(requests[0].body), { context: { type: 'ORDER', id: 456 } });
+
+await assert.rejects(
+  market.createChat({ businessId: 0, context: { type: 'ORDER', id: 456 } }),
+  (error) => error instanceof ValidationError && error instanceof MarketError && /businessId/.test(error.field),
+);
+assert.equal(requests.length, 1, 'an invalid call sends nothing');
+
+const specUrl = import.meta.resolve('yandex-market-chats-client/openapi.yaml');
+const specPath = fileURLToPath(specUrl);
+assert.ok(existsSync(specPath), specPath);
+const spec = readFileSync(specPath, 'utf8');
+assert.match(spec, /^openapi: /m);
+assert.match(spec, /createChat/);
+assert.doesNotMatch(spec, /\\$ref: ['"]?\\.{0,2}\\//, 'the bundled spec is self-contained');
+
+const require = createRequire(import.meta.url);
+assert.equal(require.resolve('yandex-market-chats-client/openapi.yaml'), specPath);
+assert.equal(require('yandex-market-chats-client/package.json').name, 'yandex-market-chats-client');
+// CommonJS callers on Node >= 20.19 can require() the ESM build (the \`default\` export condition).
+assert.equal(require('yandex-market-chats-client').createMarketClient, createMarketClient);
+
+console.log(JSON.stringify({ chatId: result.chatId, spec: specPath }));
+`;
+
+describe('the packed package, installed into a fresh project', () => {
+  let work = '';
+  let app = '';
+  let packedFiles: string[] = [];
+  let packedManifest: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'ymcc-consumer-'));
+    const staging = join(work, 'package');
+    app = join(work, 'app');
+    await mkdir(staging);
+    await mkdir(app);
+
+    // The package as `npm pack` would see it after `prepack` (npm run build).
+    await build(join(staging, 'dist'));
+    await copyFile(join(ROOT, 'package.json'), join(staging, 'package.json'));
+    await copyFile(join(ROOT, 'README.md'), join(staging, 'README.md'));
+    for (const license of ['LICENSE', 'LICENSE.md']) {
+      await copyFile(join(ROOT, license), join(staging, license)).catch(() => undefined);
+    }
+    const packOutput = await npm(
+      ['pack', '--ignore-scripts', '--json', '--loglevel=error', '--pack-destination', work],
+      staging,
+    );
+    const [pack] = JSON.parse(packOutput) as { filename: string; files: { path: string }[] }[];
+    if (pack === undefined) throw new Error(`npm pack printed no result: ${packOutput}`);
+    packedFiles = pack.files.map((file) => file.path).sort();
+    const tarball = join(work, basename(pack.filename));
+    packedManifest = JSON.parse(await readFile(join(staging, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+
+    await writeFile(
+      join(app, 'package.json'),
+      json({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
+    );
+    await writeFile(join(app, 'tsconfig.json'), json(CONSUMER_TSCONFIG));
+    await writeFile(join(app, 'tsconfig.bad.json'), json({ extends: './tsconfig.json', files: ['bad.ts'] }));
+    await writeFile(join(app, 'good.ts'), GOOD_TS);
+    await writeFile(join(app, 'bad.ts'), BAD_TS);
+    await writeFile(join(app, 'run.mjs'), RUN_MJS);
+    await npm(
+      [
+        'install',
+        tarball,
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--loglevel=error',
+      ],
+      app,
+    );
+  }, SLOW);
+
+  afterAll(async () => {
+    if (work !== '') await rm(work, { recursive: true, force: true });
+  });
+
+  it('ships dist/, the README and package.json only: no sources, tests or node_modules', () => {
+    expect(packedFiles).toContain('package.json');
+    expect(packedFiles).toContain('README.md');
+    expect(packedFiles).toContain('dist/src/index.js');
+    expect(packedFiles).toContain('dist/src/index.d.ts');
+    expect(packedFiles).toContain('dist/generated/schema.d.ts');
+    expect(packedFiles).toContain('dist/openapi.yaml');
+    const unexpected = packedFiles.filter(
+      (file) =>
+        !/^(package\.json|README\.md|LICENSE(\.md)?)$/.test(file) &&
+        !/^dist\/(src|generated)\/.+\.(js|d\.ts)$/.test(file) &&
+        file !== 'dist/openapi.yaml',
+    );
+    expect(unexpected).toEqual([]);
+    expect(
+      packedFiles.filter((file) => /node_modules|\.test\.|test-support|\.tsbuildinfo$/.test(file)),
+    ).toEqual([]);
+  });
+
+  it('depends on openapi-fetch only', () => {
+    expect(Object.keys((packedManifest.dependencies as Record<string, string> | undefined) ?? {})).toEqual([
+      'openapi-fetch',
+    ]);
+  });
+
+  it(
+    'typechecks a consumer that uses the client, its options, errors and generated types',
+    async () => {
+      const result = await tsc('tsconfig.json', app);
+      expect(`${result.stdout}${result.stderr}`).toBe('');
+      expect(result.code).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
+    "rejects a `type: 'DIRECT'` context at compile time",
+    async () => {
+      const result = await tsc('tsconfig.bad.json', app);
+      const output = result.stdout + result.stderr;
+      expect(result.code).not.toBe(0);
+      expect(output).toMatch(/bad\.ts\(4,\d+\): error TS2322: .*'"DIRECT"'/);
+      expect(output.split('\n').filter((line) => line.includes('error TS'))).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  it(
+    'runs on Node: a call with a fake fetch, a ValidationError, and the spec export resolves',
+    async () => {
+      // require() of ESM is stable on Node 20.19+, but some 20.x releases still print an ExperimentalWarning.
+      const result = await run(process.execPath, ['--disable-warning=ExperimentalWarning', 'run.mjs'], app);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ chatId: 42 });
+    },
+    SLOW,
+  );
+});
