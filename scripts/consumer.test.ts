@@ -290,6 +290,20 @@ describe('the packed package, installed into a fresh project', () => {
     ).toEqual([]);
   });
 
+  it(
+    "picks only dist/, README and package.json out of the repository's own tree",
+    async () => {
+      // The staging copy above holds nothing else, so check `files` against the real tree too (read-only).
+      const output = await npm(['pack', '--dry-run', '--ignore-scripts', '--json', '--loglevel=error'], ROOT);
+      const [pack] = JSON.parse(output) as { files: { path: string }[] }[];
+      const outside = (pack?.files ?? [])
+        .map((file) => file.path)
+        .filter((file) => !/^(package\.json|README\.md|LICENSE(\.md)?|dist\/.+)$/.test(file));
+      expect(outside).toEqual([]);
+    },
+    SLOW,
+  );
+
   it('depends on openapi-fetch only', () => {
     expect(Object.keys((packedManifest.dependencies as Record<string, string> | undefined) ?? {})).toEqual([
       'openapi-fetch',
