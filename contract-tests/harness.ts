@@ -172,10 +172,14 @@ export class Recorder {
   }
 }
 
+/** Hides credentials in failure messages, also under a wrong header name (CI logs are often public). */
 function redact(headers: Record<string, string>): Record<string, string> {
-  const out = { ...headers };
-  if (out['api-key'] !== undefined) out['api-key'] = '<redacted>';
-  if (out.authorization !== undefined) out.authorization = '<redacted>';
+  const secrets = Object.values(credential());
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const secret = /key|token|auth|secret/i.test(name) || secrets.some((s) => s !== '' && value.includes(s));
+    out[name] = secret ? '<redacted>' : value;
+  }
   return out;
 }
 

@@ -1,7 +1,7 @@
 // startPrism itself: it answers once resolved, stop() leaves no process and frees the port, and a Prism
 // that cannot start fails with Prism's own output.
 import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { startPrism } from './prism.ts';
 
 function isAlive(pid: number): boolean {
@@ -21,8 +21,9 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-describe('startPrism', () => {
-  it('answers when resolved; stop() ends the process and frees the port', async () => {
+// Each test starts its own Prism (~1-2 s of Node loading Prism): run them side by side.
+describe.concurrent('startPrism', () => {
+  it('answers when resolved; stop() ends the process and frees the port', async ({ expect }) => {
     const prism = await startPrism();
     try {
       expect(prism.baseUrl).toBe(`http://127.0.0.1:${prism.port}`);
@@ -44,13 +45,13 @@ describe('startPrism', () => {
     await prism.stop(); // idempotent
   });
 
-  it("fails with Prism's output when the spec cannot be loaded", async () => {
+  it("fails with Prism's output when the spec cannot be loaded", async ({ expect }) => {
     await expect(startPrism({ spec: '/nonexistent/openapi.yaml', startTimeoutMs: 10_000 })).rejects.toThrow(
       /Prism exited[\s\S]*nonexistent\/openapi\.yaml/,
     );
   });
 
-  it('refuses a proxy without an upstream', async () => {
+  it('refuses a proxy without an upstream', async ({ expect }) => {
     await expect(startPrism({ mode: 'proxy' })).rejects.toThrow(/upstream/);
   });
 });
