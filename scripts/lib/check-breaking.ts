@@ -4,9 +4,11 @@
 // schema rejects something the old one accepted, a response body change when it allows something the old
 // one did not). openapi-diff's schema differ (json-schema-diff) does not read `enum`, so `enumChanges`
 // below adds exactly that: enum values removed from a request, or added to a response, are breaking.
+// Still not compared (openapi-diff's docs/OPENAPI3.md): parameter schemas, `format`, security schemes.
 import { readFile } from 'node:fs/promises';
 import openapiDiff from 'openapi-diff';
 import { parse } from 'yaml';
+import { isObject, type Json, resolveRef } from './spec-json.ts';
 
 export const SPEC_PATH = 'openapi/openapi.yaml';
 export const BASELINE_PATH = 'openapi/released/openapi.yaml';
@@ -29,10 +31,6 @@ export interface BreakingReport {
   unclassified: Change[];
 }
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
 function fromDiffResult(result: {
   type: ChangeType;
   code: string;
@@ -52,18 +50,6 @@ function fromDiffResult(result: {
 
 // ---- enums: what openapi-diff cannot see -------------------------------------------------------------
 
-function resolve(node: unknown, root: Json, seen: ReadonlySet<string> = new Set()): unknown {
-  if (!isObject(node) || typeof node.$ref !== 'string') return node;
-  const ref = node.$ref;
-  if (seen.has(ref) || !ref.startsWith('#/')) return {}; // cycles and external refs: nothing to compare
-  const target = ref
-    .slice(2)
-    .split('/')
-    .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((acc, key) => (isObject(acc) ? acc[key] : undefined), root);
-  return resolve(target, root, new Set([...seen, ref]));
-}
-
 /**
  * Every schema reachable from `schema`, keyed by where it is (`<prefix>.context.type`, `<prefix>[]`), with its
  * `enum` (null when it has none).
@@ -75,7 +61,7 @@ function collectEnums(
   out: Enums,
   seen: ReadonlySet<unknown> = new Set(),
 ): void {
-  const node = resolve(schema, root);
+  const node = resolveRef(schema, root);
   if (!isObject(node) || seen.has(node)) return;
   const inside = new Set([...seen, node]);
   out.set(at, Array.isArray(node.enum) ? node.enum : null);
@@ -102,7 +88,7 @@ function operationEnums(spec: Json): { request: Enums; response: Enums } {
   const request: Enums = new Map();
   const response: Enums = new Map();
   for (const [path, rawItem] of Object.entries(isObject(spec.paths) ? spec.paths : {})) {
-    const item = resolve(rawItem, spec);
+    const item = resolveRef(rawItem, spec);
     if (!isObject(item)) continue;
     for (const method of METHODS) {
       const operation = item[method];
@@ -113,13 +99,13 @@ function operationEnums(spec: Json): { request: Enums; response: Enums } {
         ...(Array.isArray(operation.parameters) ? operation.parameters : []),
       ];
       for (const raw of parameters) {
-        const parameter = resolve(raw, spec);
+        const parameter = resolveRef(raw, spec);
         if (isObject(parameter)) {
           const at = `${op}.parameters.${String(parameter.in)}.${String(parameter.name)}`;
           collectEnums(parameter.schema, spec, at, request);
         }
       }
-      const body = resolve(operation.requestBody, spec);
+      const body = resolveRef(operation.requestBody, spec);
       if (isObject(body) && isObject(body.content)) {
         for (const [type, media] of Object.entries(body.content)) {
           if (isObject(media))
@@ -127,11 +113,11 @@ function operationEnums(spec: Json): { request: Enums; response: Enums } {
         }
       }
       for (const [status, raw] of Object.entries(isObject(operation.responses) ? operation.responses : {})) {
-        const res = resolve(raw, spec);
+        const res = resolveRef(raw, spec);
         if (!isObject(res)) continue;
         const at = `${op}.responses.${status}`;
         for (const [name, header] of Object.entries(isObject(res.headers) ? res.headers : {})) {
-          const resolved = resolve(header, spec);
+          const resolved = resolveRef(header, spec);
           if (isObject(resolved)) collectEnums(resolved.schema, spec, `${at}.headers.${name}`, response);
         }
         for (const [type, media] of Object.entries(isObject(res.content) ? res.content : {})) {

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { isObject, type Json, resolveRef } from './spec-json.ts';
 
 export interface CheckedExample {
   /** Where the example is, readably: `components.responses.BadRequest content application/json example "badRequest"`. */
@@ -14,27 +15,12 @@ export interface CheckedExample {
   errors: string[];
 }
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
 const SPEC_ID = 'openapi.json';
 /** OpenAPI keywords a Schema Object may carry that JSON Schema (draft-07, as Ajv reads it) does not know. */
 const OPENAPI_SCHEMA_KEYWORDS = ['example', 'xml', 'externalDocs'];
 
 const pointer = (path: readonly string[]): string =>
   path.map((key) => encodeURIComponent(key.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
-
-function resolveLocal(node: unknown, root: Json): unknown {
-  if (!isObject(node) || typeof node.$ref !== 'string' || !node.$ref.startsWith('#/')) return node;
-  const target = node.$ref
-    .slice(2)
-    .split('/')
-    .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((acc, key) => (isObject(acc) ? acc[key] : undefined), root);
-  if (target === undefined) throw new Error(`unresolvable $ref ${node.$ref}`);
-  return resolveLocal(target, root);
-}
 
 function extensionKeywords(node: unknown, found = new Set<string>()): Set<string> {
   if (Array.isArray(node)) for (const item of node) extensionKeywords(item, found);
@@ -59,7 +45,7 @@ function* examplesOf(
     const schemaPath = [...path, 'schema'];
     if (node.example !== undefined) yield { name: `${where} example`, schemaPath, value: node.example };
     for (const [key, raw] of Object.entries(isObject(node.examples) ? node.examples : {})) {
-      const example = resolveLocal(raw, root);
+      const example = resolveRef(raw, root);
       if (isObject(example) && 'value' in example) {
         yield { name: `${where} example "${key}"`, schemaPath, value: example.value };
       } else if (!(isObject(example) && 'externalValue' in example)) {
