@@ -8,8 +8,8 @@ import { clientFor, contract, isLive, LIVE_ONLY, live, rejectionOf, useRecorder 
 const recorder = useRecorder();
 
 describe.skipIf(!isLive)(`live API through Prism's validating proxy${LIVE_ONLY}`, () => {
-  const config = live;
-  if (config === undefined) return;
+  // In mock mode the tests below are registered (and reported as skipped) but never run.
+  const config = live ?? { businessId: 0, orderId: 0, returnId: undefined };
 
   it(`createChat about order MARKET_ORDER_ID returns a chat, and the same chat when repeated (${contract.upstream})`, async () => {
     const market = clientFor(recorder, { client: { maxRetries: 1 } });
