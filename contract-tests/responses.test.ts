@@ -3,7 +3,7 @@
 // into the outcome expectations.ts names: the example's chatId, or the right error class with the
 // example's status, code and message, retried exactly maxRetries times when the code is retryable.
 import { describe, expect, it } from 'vitest';
-import { ApiError, type MarketClientHooks, MarketError } from '../src/index.ts';
+import { ApiError, type MarketClientHooks, MarketError, RateLimitError } from '../src/index.ts';
 import { EXPECTED, planCases } from './expectations.ts';
 import { clientFor, isLive, MOCK_ONLY, rejectionOf, spec, useRecorder } from './harness.ts';
 import { chatIdExample, errorExample, headerExamples, responseCodes } from './spec.ts';
@@ -80,6 +80,10 @@ describe.skipIf(isLive)(`every response code of ${spec.path}${MOCK_ONLY}`, () =>
         expect(apiError.message).toContain(first?.code);
         if (first?.message !== undefined) expect(apiError.message).toContain(first.message);
         expect(apiError.rateLimit).toMatchObject(expectedRateLimit(code));
+        if (apiError instanceof RateLimitError) {
+          // The example's Until is in the past: known reset time, nothing left to wait.
+          expect(apiError.resetAt).toEqual(expectedRateLimit(code).resetAt);
+        }
 
         const attempts = attemptsFor(maxRetries);
         expect(apiError.attempts).toBe(attempts);
