@@ -219,7 +219,12 @@ describe('responses that break the contract', () => {
       new Response('{"status":"OK","result":{"chatId":9007199254740993}}', { status: 200 }),
       'HTTP 200 body breaks the contract: body.result.chatId must be at most 9007199254740991',
     ],
-    ['status ERROR', json(200, { status: 'ERROR' }), 'HTTP 200 with body.status ERROR, expected OK'],
+    ['status ERROR and no result', json(200, { status: 'ERROR' }), 'HTTP 200 body has no result.chatId'],
+    [
+      'an unknown status',
+      json(200, { status: 'MAYBE', result: { chatId: 1 } }),
+      'HTTP 200 body breaks the contract: body.status must be one of OK, ERROR, got "MAYBE"',
+    ],
     [
       'a JSON array',
       json(200, []),
@@ -238,6 +243,11 @@ describe('responses that break the contract', () => {
     expect(error.message).toContain(`createChat: ${message}`);
     expect(error).toMatchObject({ status: response.status });
     expect(sent).toHaveLength(1);
+  });
+
+  it('accepts a 200 whose body says status ERROR but carries a valid chatId, as the spec allows', async () => {
+    const { market } = client([json(200, { status: 'ERROR', result: { chatId: 77 } })]);
+    await expect(market.createChat(ORDER)).resolves.toEqual({ chatId: 77 });
   });
 
   it('does not follow redirects with the credential', async () => {

@@ -91,9 +91,9 @@ function readOkBody(response: Response, body: unknown): Outcome {
       `HTTP ${status} body breaks the contract: ${problem.field} ${problem.problem}`,
     );
   }
-  const { status: apiStatus, result } = parsed as { status: string; result?: { chatId: number } };
-  if (apiStatus !== 'OK')
-    return unexpected(response, `HTTP ${status} with body.status ${apiStatus}, expected OK`);
+  // `status` is not checked beyond the schema: the spec allows ERROR in a 200 body, and a valid chatId
+  // means the chat exists. What a 200 cannot lack is the chat id.
+  const { result } = parsed as { result?: { chatId: number } };
   if (result === undefined) return unexpected(response, `HTTP ${status} body has no result.chatId`);
   return { ok: true, chatId: result.chatId };
 }
