@@ -1,7 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { ChatContextDTO, CreateChatResultDTO, paths } from '../generated/schema.ts';
 import { ConnectionError } from './errors/connection-error.ts';
-import { MarketError } from './errors/market-error.ts';
+import type { MarketError } from './errors/market-error.ts';
 import { TimeoutError } from './errors/timeout-error.ts';
 import { ValidationError } from './errors/validation-error.ts';
 import { emit, type MarketClientHooks } from './hooks.ts';
@@ -166,7 +166,6 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
       if (timedOut) return failed((attempts) => new TimeoutError(timeoutMs, attempts));
-      if (cause instanceof MarketError) throw cause;
       return failed(
         (attempts) =>
           new ConnectionError(
