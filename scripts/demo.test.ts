@@ -1,0 +1,53 @@
+// `npm start` (scripts/demo.ts) as a new user runs it: the mock tour passes, and a broken step or an
+// incomplete live configuration fails with exit code 1 and a message naming it. No network beyond loopback.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function demo(args: string[], env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('MARKET_')),
+  );
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/demo.ts', ...args],
+      { cwd: ROOT, env: { ...clean, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe.concurrent('npm start', () => {
+  it('tours the client against the Prism mock and exits 0', { timeout: 60_000 }, async () => {
+    const { code, stdout, stderr } = await demo([]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('chatId 987654321');
+    expect(stdout).toMatch(/rate limit: \d+ of \d+ calls left/);
+    expect(stdout).toContain('succeeded on attempt 2');
+    expect(stdout).toContain('RateLimitError: createChat: HTTP 420');
+    expect(stdout).toContain('mock stopped; all steps passed');
+  });
+
+  it('fails with exit code 1, naming the step, when the client cannot reach the server', {
+    timeout: 60_000,
+  }, async () => {
+    const { code, stderr } = await demo(['--base-url', 'http://127.0.0.1:1']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('demo FAILED: step "createChat (ORDER)" failed: ConnectionError');
+  });
+
+  it('names what is missing in an incomplete live configuration, without any request', async () => {
+    const { code, stdout, stderr } = await demo([], { MARKET_API_KEY: 'some-key', MARKET_ORDER_ID: 'x' });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('MARKET_BUSINESS_ID is not set');
+    expect(stderr).toContain('MARKET_ORDER_ID must be a positive integer, got "x"');
+  });
+});
