@@ -16,8 +16,6 @@ export const spec: Spec = loadSpec(contract.specPath);
 
 /** Why a mock-only test does not run in live mode (shown in the test's name). */
 export const MOCK_ONLY = isLive ? ' [skipped in live mode: needs the Prism mock (Prefer headers)]' : '';
-/** Why a live-only test does not run in mock mode. */
-export const LIVE_ONLY = isLive ? '' : ' [skipped: live mode only, set MARKET_BASE_URL and credentials]';
 
 /** Prism's `Prefer` header: which status, which named example, or a generated (seeded) response. */
 export interface Prefer {
