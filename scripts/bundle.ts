@@ -43,7 +43,9 @@ export async function bundleSpec(
     join(ROOT, 'openapi/redocly.yaml'),
   ];
   try {
-    await promisify(execFile)(process.execPath, args, { env: { ...process.env, REDOCLY_TELEMETRY: 'off' } });
+    await promisify(execFile)(process.execPath, args, {
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    });
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`redocly bundle ${specPath} failed:\n${stderr}${stdout}`);
