@@ -52,6 +52,21 @@ describe('serverResetAt', () => {
     expect(serverResetAt(503, h, rateLimit, NOW)).toBeUndefined();
   });
 
+  it("reads header dates against the server's Date header, so a skewed local clock still waits right", () => {
+    // The server's clock is 5 minutes behind ours; it asks us to come back 20 s after its now.
+    const h = headers({
+      Date: 'Wed, 25 Nov 2026 11:55:00 GMT',
+      'X-RateLimit-Resource-Remaining': '0',
+      'X-RateLimit-Resource-Until': 'Wed, 25 Nov 2026 11:55:20 GMT',
+    });
+    expect(serverResetAt(420, h, readRateLimit(h, 1), NOW)).toEqual(new Date(NOW + 20_000));
+    const retryAfter = headers({
+      Date: 'Wed, 25 Nov 2026 12:10:00 GMT',
+      'Retry-After': 'Wed, 25 Nov 2026 12:10:07 GMT',
+    });
+    expect(serverResetAt(503, retryAfter, undefined, NOW)).toEqual(new Date(NOW + 7_000));
+  });
+
   it('ignores the reset when quota remains (the 420 came from the in-flight limit)', () => {
     const h = headers({ ...until, 'X-RateLimit-Resource-Remaining': '3' });
     expect(serverResetAt(420, h, readRateLimit(h, 1), NOW)).toBeUndefined();

@@ -24,19 +24,25 @@ export function parseRetryAfterMs(value: string | null, now: number): number | u
   return date === undefined ? undefined : date.getTime() - now;
 }
 
-/** When the server said to come back: `Retry-After` first, else the rate-limit reset of a 420/429. */
+/**
+ * When the server said to come back, in this machine's clock: `Retry-After` first, else the rate-limit
+ * reset of a 420/429. Dates in headers are in the server's clock, so they are read relative to its `Date`
+ * header when it sent one: a client whose clock is minutes off still waits the right time.
+ */
 export function serverResetAt(
   status: number,
   headers: Headers,
   rateLimit: RateLimitState | undefined,
   now: number,
 ): Date | undefined {
-  const retryAfterMs = parseRetryAfterMs(headers.get('Retry-After'), now);
+  const serverNow = parseHttpDate(headers.get('Date'))?.getTime() ?? now;
+  const retryAfterMs = parseRetryAfterMs(headers.get('Retry-After'), serverNow);
   if (retryAfterMs !== undefined) return new Date(now + retryAfterMs);
   if (!isRateLimitStatus(status)) return undefined;
   // A 420 with quota left is the in-flight limit, not the hourly one: the reset time says nothing then.
   if (rateLimit?.remaining !== undefined && rateLimit.remaining > 0) return undefined;
-  return rateLimit?.resetAt;
+  if (rateLimit?.resetAt === undefined) return undefined;
+  return new Date(now + (rateLimit.resetAt.getTime() - serverNow));
 }
 
 export function isRateLimitStatus(status: number): boolean {
