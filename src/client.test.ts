@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -6,7 +7,7 @@ import {
   ConnectionError,
   createMarketClient,
   ForbiddenError,
-  type MarketClientOptions,
+  type MarketClientSettings,
   MarketError,
   NotFoundError,
   PRODUCTION_BASE_URL,
@@ -22,7 +23,7 @@ import { apiError, fakeApi, json, ok, type Reply, rejectionOf } from './test-sup
 const SECRET = 'y0_SECRET-api-key-123';
 const ORDER = { businessId: 123, context: { type: 'ORDER', id: 456 } } as const;
 
-function client(script: Reply[], options: Partial<MarketClientOptions> = {}) {
+function client(script: Reply[], options: MarketClientSettings = {}) {
   const api = fakeApi(...script);
   const market = createMarketClient({ apiKey: SECRET, fetch: api.fetch, ...options });
   return { market, sent: api.sent };
@@ -169,6 +170,18 @@ describe('error responses', () => {
     const error = await rejectionOf(other.market.createChat(ORDER));
     expect(error).toMatchObject({ errors: [], code: undefined });
     expect(error.message).toBe('createChat: HTTP 403 no error details in the body (1 attempt)');
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['a number', '5'],
+  ])('an error body of JSON %s is the status error, sent once, not a connection failure', async (_, body) => {
+    const response = new Response(body, { status: 400, headers: { 'Content-Type': 'application/json' } });
+    const { market, sent } = client([response]);
+    const error = await rejectionOf(market.createChat(ORDER));
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.message).toBe('createChat: HTTP 400 no error details in the body (1 attempt)');
+    expect(sent).toHaveLength(1);
   });
 
   it('lists every error of the body in the message', async () => {
@@ -366,6 +379,32 @@ describe('retry delays', () => {
     );
   });
 
+  it('fails at once, with a valid date, when Retry-After is absurdly far', async () => {
+    const { market, sent } = client([
+      apiError(420, 'LIMIT_EXCEEDED', 'x', { 'Retry-After': '99999999999999' }),
+    ]);
+    const error = await rejectionOf(market.createChat(ORDER));
+    expect(sent).toHaveLength(1);
+    expect(error).toBeInstanceOf(RateLimitError);
+    const { resetAt, retryAfterMs } = error as RateLimitError;
+    expect(resetAt?.toISOString()).toBe('2027-11-25T12:00:00.000Z'); // capped at a year
+    expect(retryAfterMs).toBe(365 * 24 * 3600 * 1000);
+  });
+
+  it('a 420 from the in-flight limit (quota left) has no reset time and backs off', async () => {
+    const headers = {
+      'X-RateLimit-Resource-Remaining': '12',
+      'X-RateLimit-Resource-Until': 'Wed, 25 Nov 2026 12:59:00 GMT',
+    };
+    const { market, sent } = client([apiError(420, 'LIMIT_EXCEEDED', 'x', headers)], { maxRetries: 1 });
+    const result = rejectionOf(market.createChat(ORDER));
+    await vi.runAllTimersAsync();
+    const error = (await result) as RateLimitError;
+    expect(error).toMatchObject({ resetAt: undefined, retryAfterMs: undefined, attempts: 2 });
+    expect(error.rateLimit?.resetAt).toEqual(new Date('2026-11-25T12:59:00Z'));
+    expect(offsets(sent)).toEqual([0, 500]);
+  });
+
   it('applies the cap to Retry-After on a 5xx too', async () => {
     const { market, sent } = client([apiError(503, 'E', 'x', { 'Retry-After': '120' })]);
     const error = await rejectionOf(market.createChat(ORDER));
@@ -467,6 +506,34 @@ describe('connection failures, timeouts and aborts', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('times out and aborts even with an injected fetch that ignores the signal', async () => {
+    const deaf = () => new Promise<Response>(() => {}); // never settles, never looks at request.signal
+    const { market } = client([deaf], { timeoutMs: 200, maxRetries: 0 });
+    const timedOut = rejectionOf(market.createChat(ORDER));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(await timedOut).toMatchObject({ name: 'TimeoutError', timeoutMs: 200 });
+    const controller = new AbortController();
+    const aborted = rejectionOf(market.createChat(ORDER, { signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(50);
+    controller.abort(new Error('user'));
+    expect((await aborted).message).toBe('user');
+  });
+
+  it('adds one listener to a signal shared by many calls, however many wait', async () => {
+    const pending: Array<(response: Response) => void> = [];
+    const { market } = client([() => new Promise<Response>((resolve) => pending.push(resolve))]);
+    const shared = new AbortController();
+    const calls = Array.from({ length: 20 }, () => market.createChat(ORDER, { signal: shared.signal }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pending).toHaveLength(4); // 16 more wait for a slot
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(1);
+    shared.abort(new Error('shutdown'));
+    const outcomes = await Promise.allSettled(calls);
+    expect(outcomes.every((o) => o.status === 'rejected' && (o.reason as Error).message === 'shutdown')).toBe(
+      true,
+    );
+  });
+
   it('an already aborted signal sends nothing', async () => {
     const { market, sent } = client([ok(1)]);
     const reason = new Error('stop');
@@ -556,6 +623,29 @@ describe('the secret never leaks', () => {
 });
 
 describe('hooks', () => {
+  it('an async hook that rejects neither breaks the call nor leaves an unhandled rejection', async () => {
+    vi.useRealTimers(); // a real setImmediate below lets Node report unhandled rejections first
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const { market } = client([ok(9)], {
+        hooks: {
+          onRequest: async () => {
+            throw new Error('metrics down');
+          },
+          onResponse: async () => {
+            throw new Error('metrics down');
+          },
+        },
+      });
+      await expect(market.createChat(ORDER)).resolves.toEqual({ chatId: 9 });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+
   it('see each attempt and response; a throwing hook does not break the call', async () => {
     const seen: string[] = [];
     const { market } = client([apiError(503, 'E', 'x'), ok(1)], {
@@ -655,6 +745,11 @@ describe('client options', () => {
       'baseUrl',
       { apiKey: 'k', baseUrl: 'https://u:p@api.example.com' },
       'baseUrl must not contain credentials',
+    ],
+    [
+      'baseUrl',
+      { apiKey: 'k', baseUrl: 'https://h.example/?key=SECRET' },
+      'baseUrl must not have a query or fragment',
     ],
     ['maxRetries', { apiKey: 'k', maxRetries: 1.5 }, 'maxRetries must be a whole number >= 0, got 1.5'],
     ['timeoutMs', { apiKey: 'k', timeoutMs: -1 }, 'timeoutMs must be a number of milliseconds > 0'],

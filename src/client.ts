@@ -5,6 +5,7 @@ import type { MarketError } from './errors/market-error.ts';
 import { TimeoutError } from './errors/timeout-error.ts';
 import { ValidationError } from './errors/validation-error.ts';
 import { emit, type MarketClientHooks } from './hooks.ts';
+import { onAbort, untilAborted } from './internal/abort.ts';
 import { KeyedLimiter } from './internal/keyed-limiter.ts';
 import {
   checkBaseUrl,
@@ -31,34 +32,51 @@ export const MAX_IN_FLIGHT_PER_BUSINESS = 4;
 
 const CREATE_CHAT_PATH = '/v2/businesses/{businessId}/chats/new';
 
-export interface MarketClientOptions {
-  /** An Api-Key token (scope `communication` or `all-methods`), sent as `Api-Key: <token>`. Give this or `oauthToken`. */
-  apiKey?: string | undefined;
-  /** An OAuth token, sent as `Authorization: Bearer <token>`. Deprecated by Yandex in favour of `apiKey`. */
-  oauthToken?: string | undefined;
+/**
+ * Exactly one credential. Its value may be typed `string | undefined` (straight from `process.env`); a
+ * missing or empty one is a ValidationError when the client is created.
+ */
+export type MarketCredential =
+  | {
+      /** An Api-Key token (scope `communication` or `all-methods`), sent as `Api-Key: <token>`. */
+      apiKey: string | undefined;
+      oauthToken?: undefined;
+    }
+  | {
+      /** An OAuth token, sent as `Authorization: Bearer <token>`. Deprecated by Yandex in favour of `apiKey`. */
+      oauthToken: string | undefined;
+      apiKey?: undefined;
+    };
+
+export interface MarketClientSettings {
   /** Default `PRODUCTION_BASE_URL`. Must be https, except on loopback (mocks, local proxies). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Retries after the first attempt, on 420/429, 500/502/503/504, connection errors and timeouts. Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Limit for one attempt, from sending to the end of the body. Default 30 000 ms. */
-  timeoutMs?: number;
-  /** The longest wait between attempts; a server asking for longer fails the call at once. Default 60 000 ms. */
-  maxRetryDelayMs?: number;
-  /** The fetch to use, e.g. for proxies or tests. Default `globalThis.fetch`. */
-  fetch?: (request: Request) => Promise<Response>;
+  timeoutMs?: number | undefined;
+  /**
+   * The longest wait the server may ask for (`Retry-After`, the rate-limit reset); asking for longer fails
+   * the call at once, saying when to come back. The client's own backoff stays within 0.5-8 s. Default 60 000 ms.
+   */
+  maxRetryDelayMs?: number | undefined;
+  /** The fetch to use, e.g. for proxies or tests; called with one `Request`. Default `globalThis.fetch`. */
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
   /** Sent as `X-Market-Integration`, so Yandex can tell your integration apart in its logs. */
-  integration?: string;
+  integration?: string | undefined;
   /** Observers for logs and metrics. */
-  hooks?: MarketClientHooks;
+  hooks?: MarketClientHooks | undefined;
 }
+
+export type MarketClientOptions = MarketCredential & MarketClientSettings;
 
 export interface RequestOptions {
   /** Cancels the call, including a wait for a retry or for a free slot; it rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overrides the client's `maxRetries` for this call. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Overrides the client's `timeoutMs` for this call. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 export interface CreateChatInput {
@@ -76,7 +94,10 @@ export interface MarketClient {
    * it (the call is idempotent, so retries are safe).
    */
   createChat(input: CreateChatInput, options?: RequestOptions): Promise<CreateChatResult>;
-  /** The `X-RateLimit-Resource-*` headers of the last response that had them; undefined before. */
+  /**
+   * The `X-RateLimit-Resource-*` headers of the last response that carried them (any business: the state
+   * names its `businessId`); undefined before. `resetAt` is as the server sent it.
+   */
   readonly rateLimit: RateLimitState | undefined;
   /** The typed openapi-fetch client underneath, with baseUrl, credential and integration header set. */
   readonly raw: Client<paths>;
@@ -141,27 +162,22 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
-    const forwardAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', forwardAbort, { once: true });
+    const stopForwarding =
+      signal === undefined ? undefined : onAbort(signal, () => controller.abort(signal.reason));
     const started = performance.now();
+    let exchange: { response: Response; body: unknown; durationMs: number };
     try {
-      const { data, error, response } = await raw.POST(CREATE_CHAT_PATH, {
+      const sent = raw.POST(CREATE_CHAT_PATH, {
         params: { path: { businessId } },
         body: { context },
         parseAs: 'text', // parsed here, so a non-JSON body becomes a clear error instead of a SyntaxError
         fetch: sender(attempt, controller.signal),
       });
-      const rateLimit = readRateLimit(response.headers, businessId);
-      if (rateLimit !== undefined) lastRateLimit = rateLimit;
-      if (hooks.onResponse !== undefined) {
-        emit(hooks.onResponse, {
-          attempt,
-          status: response.status,
-          headers: Object.fromEntries(response.headers),
-          durationMs: performance.now() - started,
-        });
-      }
-      return readResponse(response, response.ok ? data : error, rateLimit, Date.now());
+      // Node's fetch honours the signal; an injected one might not, so the call does not rely on it.
+      const { data, error, response } = await (options.fetch === undefined
+        ? sent
+        : untilAborted(sent, controller.signal));
+      exchange = { response, body: response.ok ? data : error, durationMs: performance.now() - started };
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
       if (timedOut) return failed((attempts) => new TimeoutError(timeoutMs, attempts));
@@ -174,9 +190,22 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
       );
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', forwardAbort);
+      stopForwarding?.();
       release();
     }
+    // Outside the try: a response that cannot be read is that response's problem, not a lost connection.
+    const { response, body, durationMs } = exchange;
+    const rateLimit = readRateLimit(response.headers, businessId);
+    if (rateLimit !== undefined) lastRateLimit = rateLimit;
+    if (hooks.onResponse !== undefined) {
+      emit(hooks.onResponse, {
+        attempt,
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        durationMs,
+      });
+    }
+    return readResponse(response, body, rateLimit, Date.now());
   }
 
   /** The fetch for one attempt: reports it to onRequest and ties it to the attempt's signal. */

@@ -28,8 +28,8 @@ export interface RetryEvent {
 }
 
 /**
- * Observers for logs and metrics. They are called synchronously; what they return is ignored, and an
- * exception thrown by a hook is swallowed, so that logging can never break a call.
+ * Observers for logs and metrics. They are called synchronously and not awaited; an exception thrown by a
+ * hook (or a rejection of an async one) is swallowed, so that logging can never break a call.
  */
 export interface MarketClientHooks {
   onRequest?: (event: RequestEvent) => void;
@@ -37,10 +37,14 @@ export interface MarketClientHooks {
   onRetry?: (event: RetryEvent) => void;
 }
 
+function ignore(): void {}
+
 export function emit<Event>(hook: ((event: Event) => void) | undefined, event: Event): void {
   if (hook === undefined) return;
   try {
-    hook(event);
+    // An async hook returns a promise: its rejection must not become an unhandled one either.
+    const result: unknown = hook(event);
+    if (result instanceof Promise) result.catch(ignore);
   } catch {
     // Deliberately ignored: see MarketClientHooks.
   }

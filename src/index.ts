@@ -21,6 +21,8 @@ export {
   MAX_IN_FLIGHT_PER_BUSINESS,
   type MarketClient,
   type MarketClientOptions,
+  type MarketClientSettings,
+  type MarketCredential,
   PRODUCTION_BASE_URL,
   type RequestOptions,
 } from './client.ts';

@@ -1,3 +1,5 @@
+import { onAbort } from './abort.ts';
+
 interface Lane {
   active: number;
   waiting: Array<(release: () => void) => void>;
@@ -29,16 +31,18 @@ export class KeyedLimiter<Key> {
     }
     const queued = lane;
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        queued.waiting.splice(queued.waiting.indexOf(grant), 1);
-        reject(signal?.reason);
-      };
+      const unsubscribe =
+        signal === undefined
+          ? undefined
+          : onAbort(signal, () => {
+              queued.waiting.splice(queued.waiting.indexOf(grant), 1);
+              reject(signal.reason);
+            });
       const grant = (release: () => void) => {
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribe?.();
         resolve(release);
       };
       queued.waiting.push(grant);
-      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

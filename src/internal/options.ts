@@ -43,7 +43,8 @@ export function checkBaseUrl(value: unknown): string {
     throw new ValidationError('baseUrl', 'must not contain credentials; pass apiKey or oauthToken instead');
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new ValidationError('baseUrl', `must not have a query or fragment, got ${describe(value)}`);
+    // Not echoed: a query is where people put keys.
+    throw new ValidationError('baseUrl', 'must not have a query or fragment');
   }
   const loopback = LOOPBACK_HOSTS.test(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {

@@ -55,7 +55,7 @@ export function readResponse(
         const details: ApiErrorDetails = { status, errors, headers, rateLimit, attempts, bodyProblem, note };
         if (ErrorClass !== RateLimitError) return new ErrorClass(details);
         const retryAfterMs = resetAt === undefined ? undefined : Math.max(0, resetAt.getTime() - Date.now());
-        return new RateLimitError({ ...details, resetAt: resetAt ?? rateLimit?.resetAt, retryAfterMs });
+        return new RateLimitError({ ...details, resetAt, retryAfterMs });
       },
     },
   };
@@ -105,6 +105,9 @@ function readErrors(
   if (body === undefined || body === '') return { errors: [], bodyProblem: 'empty body' };
   if (typeof body === 'string') {
     return { errors: [], bodyProblem: `body is not JSON (${contentType(headers)}): ${snippet(body)}` };
+  }
+  if (typeof body !== 'object' || body === null) {
+    return { errors: [], bodyProblem: 'no error details in the body' }; // JSON null, a number, ...
   }
   const list = (body as { errors?: unknown }).errors;
   const errors: ApiErrorDTO[] = [];

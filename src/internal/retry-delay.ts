@@ -37,12 +37,19 @@ export function serverResetAt(
 ): Date | undefined {
   const serverNow = parseHttpDate(headers.get('Date'))?.getTime() ?? now;
   const retryAfterMs = parseRetryAfterMs(headers.get('Retry-After'), serverNow);
-  if (retryAfterMs !== undefined) return new Date(now + retryAfterMs);
+  if (retryAfterMs !== undefined) return inOurClock(now, retryAfterMs);
   if (!isRateLimitStatus(status)) return undefined;
   // A 420 with quota left is the in-flight limit, not the hourly one: the reset time says nothing then.
   if (rateLimit?.remaining !== undefined && rateLimit.remaining > 0) return undefined;
   if (rateLimit?.resetAt === undefined) return undefined;
-  return new Date(now + (rateLimit.resetAt.getTime() - serverNow));
+  return inOurClock(now, rateLimit.resetAt.getTime() - serverNow);
+}
+
+/** A year: anything longer in a header is nonsense, and past ~275,000 years not even a valid Date. */
+const MAX_SERVER_WAIT_MS = 365 * 24 * 3600 * 1000;
+
+function inOurClock(now: number, waitMs: number): Date {
+  return new Date(now + Math.min(waitMs, MAX_SERVER_WAIT_MS));
 }
 
 export function isRateLimitStatus(status: number): boolean {
