@@ -81,8 +81,11 @@ describe.skipIf(isLive)(`every response code of ${spec.path}${MOCK_ONLY}`, () =>
         if (first?.message !== undefined) expect(apiError.message).toContain(first.message);
         expect(apiError.rateLimit).toMatchObject(expectedRateLimit(code));
         if (apiError instanceof RateLimitError) {
-          // The example's Until is in the past: known reset time, nothing left to wait.
-          expect(apiError.resetAt).toEqual(expectedRateLimit(code).resetAt);
+          // Quota left (Remaining > 0) means the in-flight limit, which has no reset time; with none left
+          // the reset is the example's Until.
+          const expected = expectedRateLimit(code);
+          const quotaLeft = typeof expected.remaining === 'number' && expected.remaining > 0;
+          expect(apiError.resetAt).toEqual(quotaLeft ? undefined : expected.resetAt);
         }
 
         const attempts = attemptsFor(maxRetries);

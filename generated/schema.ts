@@ -162,8 +162,10 @@ export interface components {
             };
         };
         /**
-         * @description The rate limit was hit ("Enhance Your Calm", used instead of 429). Wait until
-         *     `X-RateLimit-Resource-Until` before calling again.
+         * @description The rate limit was hit ("Enhance Your Calm", used instead of 429). When
+         *     `X-RateLimit-Resource-Remaining` is 0 the hourly quota is used up: wait until
+         *     `X-RateLimit-Resource-Until` before calling again. When it is above 0, the limit hit was the
+         *     one on requests in flight at once: call again shortly.
          */
         EnhanceYourCalm: {
             headers: {
