@@ -205,7 +205,10 @@ async function runMock(spec: string | undefined, baseUrlOverride: string | undef
     });
     log(`      ${error.name}: ${error.message}`);
     log(
-      `      status ${error.status}, code ${error.code ?? '?'}, resetAt ${error.resetAt?.toISOString() ?? '?'}, attempts ${error.attempts}`,
+      `      status ${error.status}, code ${error.code ?? '?'}, attempts ${error.attempts}, ` +
+        (error.resetAt === undefined
+          ? `no reset time: ${error.rateLimit?.remaining ?? '?'} calls left, so the in-flight limit was hit`
+          : `resetAt ${error.resetAt.toISOString()}`),
     );
   } finally {
     await step('stop the Prism mock', () => prism.stop());
