@@ -3,6 +3,7 @@
 // Nothing here is written down twice: a change to the spec changes the tests.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { resolveRef } from '../scripts/lib/spec-json.ts';
 
 export const OPERATION_PATH = '/v2/businesses/{businessId}/chats/new';
 
@@ -36,20 +37,7 @@ export function loadSpec(path: string): Spec {
 
 /** Follows a local `$ref` (`#/components/...`) if the node is one. */
 function deref(spec: Spec, node: Json | undefined): Json | undefined {
-  let current = node;
-  for (let depth = 0; isObject(current) && typeof current.$ref === 'string'; depth++) {
-    if (depth > 20) throw new Error(`${spec.path}: $ref cycle at ${current.$ref}`);
-    const ref: string = current.$ref;
-    if (!ref.startsWith('#/')) throw new Error(`${spec.path}: only local $refs are supported, got ${ref}`);
-    let target: Json | undefined = spec.document;
-    for (const raw of ref.slice(2).split('/')) {
-      const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-      target = isObject(target) ? target[key] : undefined;
-    }
-    if (target === undefined) throw new Error(`${spec.path}: unresolved $ref ${ref}`);
-    current = target;
-  }
-  return current;
+  return resolveRef(node, spec.document) as Json | undefined;
 }
 
 function operation(spec: Spec): JsonObject {

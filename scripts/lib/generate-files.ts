@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
+import { isObject, resolveRef } from './spec-json.ts';
 
 export const GENERATED_DIR = 'generated';
 
@@ -31,19 +32,12 @@ const DOC_KEYWORDS = new Set(['description', 'example', 'examples', 'deprecated'
 
 type Schema = Record<string, unknown>;
 
-function resolveRefs(node: unknown, root: Schema, path: string): unknown {
-  if (Array.isArray(node)) return node.map((item, i) => resolveRefs(item, root, `${path}/${i}`));
-  if (node === null || typeof node !== 'object') return node;
-  const obj = node as Schema;
-  if (typeof obj.$ref === 'string') {
-    const target = obj.$ref
-      .replace(/^#\//, '')
-      .split('/')
-      .reduce<unknown>((acc, key) => (acc as Schema | undefined)?.[key], root);
-    if (target === undefined) throw new Error(`${path}: unresolvable $ref ${obj.$ref}`);
-    return resolveRefs(target, root, obj.$ref);
-  }
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, resolveRefs(v, root, `${path}/${k}`)]));
+/** The node with every local `$ref` in it replaced by what it points at. */
+function resolveRefs(node: unknown, root: Schema): unknown {
+  const resolved = resolveRef(node, root);
+  if (Array.isArray(resolved)) return resolved.map((item) => resolveRefs(item, root));
+  if (!isObject(resolved)) return resolved;
+  return Object.fromEntries(Object.entries(resolved).map(([key, value]) => [key, resolveRefs(value, root)]));
 }
 
 /** Keeps the validation keywords of a resolved schema, and refuses keywords the runtime validator lacks. */
@@ -70,11 +64,7 @@ function toRule(schema: Schema, path: string): Schema {
 }
 
 function validationRules(spec: Schema): string {
-  const operation = resolveRefs(
-    (spec.paths as Schema)['/v2/businesses/{businessId}/chats/new'],
-    spec,
-    '#/paths',
-  ) as {
+  const operation = resolveRefs((spec.paths as Schema)['/v2/businesses/{businessId}/chats/new'], spec) as {
     post: {
       parameters: Array<{ name: string; in: string; schema: Schema }>;
       requestBody: Schema;
