@@ -219,21 +219,3 @@ export function clientFor(recorder: Recorder, options: ClientOptions = {}): Mark
   };
   return createMarketClient({ ...base, ...options.client } as MarketClientOptions);
 }
-
-/** The rejection of `fn()` (sync throw or rejected promise); fails if it resolves. */
-export async function rejectionOf(fn: () => unknown): Promise<unknown> {
-  try {
-    const value = await fn();
-    throw new ResolvedError(value);
-  } catch (error) {
-    if (error instanceof ResolvedError)
-      throw new Error(`expected a rejection, got ${JSON.stringify(error.value)}`);
-    return error;
-  }
-}
-
-class ResolvedError extends Error {
-  constructor(readonly value: unknown) {
-    super('resolved');
-  }
-}

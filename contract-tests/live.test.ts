@@ -3,7 +3,8 @@
 // spec too (any sl-violations fails the test). vitest.config.ts collects this file only in live mode.
 import { describe, expect, it } from 'vitest';
 import { UnauthorizedError } from '../src/index.ts';
-import { clientFor, contract, isLive, live, rejectionOf, useRecorder } from './harness.ts';
+import { rejectionOf } from '../src/test-support/fake-api.ts';
+import { clientFor, contract, isLive, live, useRecorder } from './harness.ts';
 
 const recorder = useRecorder();
 
@@ -42,7 +43,7 @@ describe("live API through Prism's validating proxy", () => {
         headers.delete('Authorization');
       },
     });
-    const error = await rejectionOf(() =>
+    const error = await rejectionOf(
       market.createChat({ businessId: config.businessId, context: { type: 'ORDER', id: config.orderId } }),
     );
     expect(error).toBeInstanceOf(UnauthorizedError);

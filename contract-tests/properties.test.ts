@@ -7,8 +7,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ApiError, UnexpectedResponseError, ValidationError } from '../src/index.ts';
+import { rejectionOf } from '../src/test-support/fake-api.ts';
 import { EXPECTED, planCases } from './expectations.ts';
-import { clientFor, isLive, MOCK_ONLY, rejectionOf, spec, useRecorder } from './harness.ts';
+import { clientFor, isLive, MOCK_ONLY, spec, useRecorder } from './harness.ts';
 import { OPERATION_PATH, responseCodes } from './spec.ts';
 
 const recorder = useRecorder();
@@ -102,7 +103,7 @@ describe.skipIf(isLive)(`arbitrary valid inputs against the mock${MOCK_ONLY}`, (
             prefer: { code: errorCase.status, dynamic: true, seed },
             client: { maxRetries: 0 },
           });
-          const error = await rejectionOf(() => market.createChat(input));
+          const error = await rejectionOf(market.createChat(input));
           const exchange = recorder.exchanges[since];
           expect(recorder.violationReport(since)).toBeUndefined();
           expect(exchange?.status).toBe(errorCase.status);
@@ -170,7 +171,7 @@ describe('arbitrary invalid inputs', () => {
           'context' in bad
             ? { businessId: bad.businessId, context: bad.context }
             : { businessId: bad.businessId, context: { type: bad.type, id: bad.id } };
-        const error = await rejectionOf(() => market.createChat(input as never));
+        const error = await rejectionOf(market.createChat(input as never));
         expect(error).toBeInstanceOf(ValidationError);
         expect((error as ValidationError).field).toBe(bad.field);
         expect((error as ValidationError).message).toContain(bad.field);

@@ -3,12 +3,12 @@
 // UnauthorizedError; a credential under a wrong header name is caught by the violation check.
 import { describe, expect, it } from 'vitest';
 import { createMarketClient, UnauthorizedError } from '../src/index.ts';
+import { rejectionOf } from '../src/test-support/fake-api.ts';
 import {
   clientFor,
   contract,
   isLive,
   MOCK_ONLY,
-  rejectionOf,
   spec,
   TEST_API_KEY,
   useRecorder,
@@ -90,9 +90,7 @@ describe.skipIf(isLive)(`requests the spec accepts${MOCK_ONLY}`, () => {
       editHeaders: (headers) => headers.delete('Api-Key'),
       client: { maxRetries: 2 },
     });
-    const error = await rejectionOf(() =>
-      market.createChat({ businessId, context: { type: 'ORDER', id: 1 } }),
-    );
+    const error = await rejectionOf(market.createChat({ businessId, context: { type: 'ORDER', id: 1 } }));
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect((error as UnauthorizedError).status).toBe(401);
     expect((error as UnauthorizedError).code).toBe('UNAUTHORIZED');
@@ -109,9 +107,7 @@ describe.skipIf(isLive)(`requests the spec accepts${MOCK_ONLY}`, () => {
         headers.delete('Api-Key');
       },
     });
-    const error = await rejectionOf(() =>
-      market.createChat({ businessId, context: { type: 'ORDER', id: 1 } }),
-    );
+    const error = await rejectionOf(market.createChat({ businessId, context: { type: 'ORDER', id: 1 } }));
     expect(error).toBeInstanceOf(UnauthorizedError);
     // This is what fails any test whose client sends a wrong header (checked here, then acknowledged):
     const report = recorder.violationReport();

@@ -4,8 +4,9 @@
 // example's status, code and message, retried exactly maxRetries times when the code is retryable.
 import { describe, expect, it } from 'vitest';
 import { ApiError, type MarketClientHooks, MarketError, RateLimitError } from '../src/index.ts';
+import { rejectionOf } from '../src/test-support/fake-api.ts';
 import { EXPECTED, planCases } from './expectations.ts';
-import { clientFor, isLive, MOCK_ONLY, rejectionOf, spec, useRecorder } from './harness.ts';
+import { clientFor, isLive, MOCK_ONLY, spec, useRecorder } from './harness.ts';
 import { chatIdExample, errorExample, headerExamples, responseCodes } from './spec.ts';
 
 const recorder = useRecorder();
@@ -66,7 +67,7 @@ describe.skipIf(isLive)(`every response code of ${spec.path}${MOCK_ONLY}`, () =>
           prefer: { code: status, example },
           client: { maxRetries, hooks: { onRetry: (event) => retries.push(event) } },
         });
-        const error = await rejectionOf(() => market.createChat(input));
+        const error = await rejectionOf(market.createChat(input));
 
         expect(error).toBeInstanceOf(errorClass);
         expect(error).toBeInstanceOf(ApiError);

@@ -6,6 +6,7 @@ import { TimeoutError } from './errors/timeout-error.ts';
 import { ValidationError } from './errors/validation-error.ts';
 import { emit, type MarketClientHooks } from './hooks.ts';
 import { onAbort, untilAborted } from './internal/abort.ts';
+import { attemptCount } from './internal/attempts.ts';
 import { KeyedLimiter } from './internal/keyed-limiter.ts';
 import {
   checkBaseUrl,
@@ -184,7 +185,7 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
       return failed(
         (attempts) =>
           new ConnectionError(
-            `createChat: no response from ${new URL(baseUrl).host}: ${describeCause(cause)} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`,
+            `createChat: no response from ${new URL(baseUrl).host}: ${describeCause(cause)} (${attemptCount(attempts)})`,
             { cause, attempts },
           ),
       );
@@ -244,7 +245,8 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
         throw failure.toError(attempt, note);
       }
       const delayMs = askedMs !== undefined && askedMs > 0 ? askedMs : backoffDelayMs(attempt);
-      emit(hooks.onRetry, { attempt, delayMs, reason: failure.toError(attempt) });
+      if (hooks.onRetry !== undefined)
+        emit(hooks.onRetry, { attempt, delayMs, reason: failure.toError(attempt) });
       await sleep(delayMs, call.signal);
     }
   }

@@ -1,4 +1,5 @@
 import type { ApiErrorDTO } from '../../generated/schema.ts';
+import { attemptCount } from '../internal/attempts.ts';
 import type { RateLimitState } from '../rate-limit.ts';
 import { MarketError } from './market-error.ts';
 
@@ -45,5 +46,5 @@ function describeApiError({ status, errors, attempts, bodyProblem, note }: ApiEr
   const reasons = errors.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code)).join('; ');
   const detail = reasons || bodyProblem || 'no error details in the body';
   const tail = note === undefined ? '' : `; ${note}`;
-  return `createChat: HTTP ${status} ${detail} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})${tail}`;
+  return `createChat: HTTP ${status} ${detail} (${attemptCount(attempts)})${tail}`;
 }

@@ -1,3 +1,4 @@
+import { attemptCount } from '../internal/attempts.ts';
 import { ConnectionError } from './connection-error.ts';
 
 /** An attempt got no complete response within `timeoutMs`. Retried like other connection failures. */
@@ -7,12 +8,9 @@ export class TimeoutError extends ConnectionError {
   readonly timeoutMs: number;
 
   constructor(timeoutMs: number, attempts: number) {
-    super(
-      `createChat: no response within ${timeoutMs} ms (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`,
-      {
-        attempts,
-      },
-    );
+    super(`createChat: no response within ${timeoutMs} ms (${attemptCount(attempts)})`, {
+      attempts,
+    });
     this.timeoutMs = timeoutMs;
   }
 }
