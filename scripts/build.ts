@@ -3,32 +3,24 @@
 //   dist/generated/*.js + .d.ts      the generated types and rules, compiled
 //   dist/openapi.yaml                the spec, bundled into one file (export `<package>/openapi.yaml`)
 // tsc compiles only what src/index.ts reaches (tsconfig.build.json), so tests and test helpers never ship.
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { bundleSpec } from './bundle.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 
-function run(command: string, args: readonly string[]): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code === 0) resolvePromise();
-      else
-        reject(new Error(`${[command, ...args].join(' ')} failed (${signal ?? `exit ${code}`}):\n${output}`));
-    });
-  });
+/** Runs a command, failing with its output. */
+async function run(command: string, args: readonly string[]): Promise<void> {
+  try {
+    await promisify(execFile)(command, args, { cwd: ROOT });
+  } catch (error) {
+    const { code, stdout = '', stderr = '' } = error as { code?: unknown; stdout?: string; stderr?: string };
+    throw new Error(`${[command, ...args].join(' ')} failed (exit ${String(code)}):\n${stdout}${stderr}`);
+  }
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
