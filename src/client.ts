@@ -1,13 +1,9 @@
 import createClient, { type Client } from 'openapi-fetch';
-import type { ChatContextDTO, CreateChatResultDTO, paths } from '../generated/schema.ts';
-import { ConnectionError } from './errors/connection-error.ts';
-import type { MarketError } from './errors/market-error.ts';
-import { TimeoutError } from './errors/timeout-error.ts';
+import type { paths } from '../generated/schema.ts';
 import { ValidationError } from './errors/validation-error.ts';
-import { emit, type MarketClientHooks } from './hooks.ts';
-import { onAbort, untilAborted } from './internal/abort.ts';
-import { attemptCount } from './internal/attempts.ts';
-import { KeyedLimiter } from './internal/keyed-limiter.ts';
+import { HOOK_NAMES, type MarketClientHooks } from './hooks.ts';
+import { type BusinessLimits, type CallSettings, createEngine } from './internal/engine.ts';
+import type { Operation } from './internal/operation.ts';
 import {
   checkBaseUrl,
   checkCount,
@@ -18,20 +14,16 @@ import {
   checkSignal,
   checkToken,
 } from './internal/options.ts';
-import { type Outcome, readResponse } from './internal/read-response.ts';
-import { redactedHeaders } from './internal/redact.ts';
-import { backoffDelayMs } from './internal/retry-delay.ts';
-import { sleep } from './internal/sleep.ts';
-import { validateCreateChatInput } from './internal/validate-input.ts';
-import { type RateLimitState, readRateLimit } from './rate-limit.ts';
+import { type CreateChatInput, type CreateChatResult, createChat } from './operations/create-chat.ts';
+import type { RateLimitState } from './rate-limit.ts';
+
+export type { CreateChatInput, CreateChatResult } from './operations/create-chat.ts';
 
 /** The production host of the Yandex Market Partner API. */
 export const PRODUCTION_BASE_URL = 'https://api.partner.market.yandex.ru';
 
 /** Yandex allows this many requests in flight per business; the client queues the rest. */
 export const MAX_IN_FLIGHT_PER_BUSINESS = 4;
-
-const CREATE_CHAT_PATH = '/v2/businesses/{businessId}/chats/new';
 
 /**
  * Exactly one credential. Its value may be typed `string | undefined` (straight from `process.env`); a
@@ -52,15 +44,28 @@ export type MarketCredential =
 export interface MarketClientSettings {
   /** Default `PRODUCTION_BASE_URL`. Must be https, except on loopback (mocks, local proxies). */
   baseUrl?: string | undefined;
-  /** Retries after the first attempt, on 420/429, 500/502/503/504, connection errors and timeouts. Default 2. */
+  /**
+   * Retries after the first attempt, on 420/429 without a reset time, 500/502/503/504, connection errors
+   * and timeouts (writes only where the API surely did not act). Waiting for quota or for an in-flight slot,
+   * and a 420 sent again after its wait, use none of them. Default 2.
+   */
   maxRetries?: number | undefined;
   /** Limit for one attempt, from sending to the end of the body. Default 30 000 ms. */
   timeoutMs?: number | undefined;
   /**
-   * The longest wait the server may ask for (`Retry-After`, the rate-limit reset); asking for longer fails
-   * the call at once, saying when to come back. The client's own backoff stays within 0.5-8 s. Default 60 000 ms.
+   * The whole call's limit, from the call to its result: slot queue, quota holds, retry waits and every
+   * attempt. Past it the call fails with a DeadlineError (or, if a known wait would pass it, at once with
+   * the error that asked for the wait). Default 300 000 ms (5 minutes), so that no call waits forever.
+   */
+  deadlineMs?: number | undefined;
+  /**
+   * The longest single wait: what the server may ask for (`Retry-After`, a quota reset) and what a call may
+   * wait for an in-flight slot. A longer one fails the call at once, saying when to come back. The
+   * client's own backoff stays within 0.5-8 s. Default 60 000 ms.
    */
   maxRetryDelayMs?: number | undefined;
+  /** Responses with a larger body are refused (UnexpectedResponseError) without reading it all. Default 10 MiB. */
+  maxResponseBytes?: number | undefined;
   /** The fetch to use, e.g. for proxies or tests; called with one `Request`. Default `globalThis.fetch`. */
   fetch?: ((request: Request) => Promise<Response>) | undefined;
   /** Sent as `X-Market-Integration`, so Yandex can tell your integration apart in its logs. */
@@ -72,22 +77,20 @@ export interface MarketClientSettings {
 export type MarketClientOptions = MarketCredential & MarketClientSettings;
 
 export interface RequestOptions {
-  /** Cancels the call, including a wait for a retry or for a free slot; it rejects with the signal's reason. */
+  /**
+   * Cancels the call, including a wait for a retry, for quota or for a free slot. Like fetch, the call then
+   * rejects with the signal's reason (a DOMException `AbortError`, or `TimeoutError` for
+   * `AbortSignal.timeout()`), not with a MarketError. Use `deadlineMs` for a time limit that rejects with
+   * a MarketError (DeadlineError).
+   */
   signal?: AbortSignal | undefined;
   /** Overrides the client's `maxRetries` for this call. */
   maxRetries?: number | undefined;
   /** Overrides the client's `timeoutMs` for this call. */
   timeoutMs?: number | undefined;
+  /** Overrides the client's `deadlineMs` for this call. */
+  deadlineMs?: number | undefined;
 }
-
-export interface CreateChatInput {
-  /** The business (cabinet) id: a positive integer, at most `Number.MAX_SAFE_INTEGER`. */
-  businessId: number;
-  /** The order or return to chat about. */
-  context: ChatContextDTO;
-}
-
-export type CreateChatResult = CreateChatResultDTO;
 
 export interface MarketClient {
   /**
@@ -96,11 +99,20 @@ export interface MarketClient {
    */
   createChat(input: CreateChatInput, options?: RequestOptions): Promise<CreateChatResult>;
   /**
-   * The `X-RateLimit-Resource-*` headers of the last response that carried them (any business: the state
-   * names its `businessId`); undefined before. `resetAt` is as the server sent it.
+   * The `X-RateLimit-Resource-*` headers of the last response that carried them (any business and
+   * operation: the state names its `businessId`); undefined before. `resetAt` is as the server sent it.
+   * See `limits()` for the state of one business and operation.
    */
   readonly rateLimit: RateLimitState | undefined;
-  /** The typed openapi-fetch client underneath, with baseUrl, credential and integration header set. */
+  /**
+   * What the client knows of a business's limits: its in-flight slots (limit, in use, waiting) and each
+   * called operation's quota as the last response of that operation said.
+   */
+  limits(businessId: number): BusinessLimits;
+  /**
+   * The typed openapi-fetch client underneath, with baseUrl, credential and integration header set. It
+   * bypasses the engine: no validation, slots, quota holds, retries, timeouts, typed errors or hooks.
+   */
   readonly raw: Client<paths>;
 }
 
@@ -110,13 +122,14 @@ const CLIENT_OPTIONS = [
   'baseUrl',
   'maxRetries',
   'timeoutMs',
+  'deadlineMs',
   'maxRetryDelayMs',
+  'maxResponseBytes',
   'fetch',
   'integration',
   'hooks',
 ] as const;
-const REQUEST_OPTIONS = ['signal', 'maxRetries', 'timeoutMs'] as const;
-const HOOKS = ['onRequest', 'onResponse', 'onRetry'] as const;
+const REQUEST_OPTIONS = ['signal', 'maxRetries', 'timeoutMs', 'deadlineMs'] as const;
 
 /** Creates a client. Throws a ValidationError naming the option when an option is wrong. */
 export function createMarketClient(options: MarketClientOptions): MarketClient {
@@ -132,130 +145,48 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
   const defaults = {
     maxRetries: checkCount('maxRetries', options.maxRetries ?? 2),
     timeoutMs: checkMilliseconds('timeoutMs', options.timeoutMs ?? 30_000, { allowZero: false }),
+    deadlineMs: checkMilliseconds('deadlineMs', options.deadlineMs ?? 300_000, { allowZero: false }),
   };
   const maxRetryDelayMs = checkMilliseconds('maxRetryDelayMs', options.maxRetryDelayMs ?? 60_000, {
     allowZero: true,
   });
-  const baseFetch = checkFunction(
-    'fetch',
-    options.fetch ?? ((request: Request) => globalThis.fetch(request)),
-  );
+  const maxResponseBytes = checkCount('maxResponseBytes', options.maxResponseBytes ?? 10 * 1024 * 1024);
+  const fetch = options.fetch === undefined ? undefined : checkFunction('fetch', options.fetch);
   const hooks = options.hooks ?? {};
   if (typeof hooks !== 'object' || hooks === null) throw new ValidationError('hooks', 'must be an object');
-  checkKnownKeys(hooks, HOOKS, 'hooks');
-  for (const name of HOOKS) if (hooks[name] !== undefined) checkFunction(`hooks.${name}`, hooks[name]);
+  checkKnownKeys(hooks, HOOK_NAMES, 'hooks');
+  for (const name of HOOK_NAMES) if (hooks[name] !== undefined) checkFunction(`hooks.${name}`, hooks[name]);
 
-  // Redirects are not followed: fetch would resend the Api-Key header to wherever the server points.
-  const raw = createClient<paths>({ baseUrl, fetch: baseFetch, headers, redirect: 'manual' });
-  const limiter = new KeyedLimiter<number>(MAX_IN_FLIGHT_PER_BUSINESS);
-  let lastRateLimit: RateLimitState | undefined;
-
-  async function sendAttempt(
-    { businessId, context }: ReturnType<typeof validateCreateChatInput>,
-    attempt: number,
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<Outcome> {
-    const release = await limiter.acquire(businessId, signal);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const stopForwarding =
-      signal === undefined ? undefined : onAbort(signal, () => controller.abort(signal.reason));
-    const started = performance.now();
-    let exchange: { response: Response; body: unknown; durationMs: number };
-    try {
-      const sent = raw.POST(CREATE_CHAT_PATH, {
-        params: { path: { businessId } },
-        body: { context },
-        parseAs: 'text', // parsed here, so a non-JSON body becomes a clear error instead of a SyntaxError
-        fetch: sender(attempt, controller.signal),
-      });
-      // Node's fetch honours the signal; an injected one might not, so the call does not rely on it.
-      const { data, error, response } = await (options.fetch === undefined
-        ? sent
-        : untilAborted(sent, controller.signal));
-      exchange = { response, body: response.ok ? data : error, durationMs: performance.now() - started };
-    } catch (cause) {
-      if (signal?.aborted) throw signal.reason;
-      if (timedOut) return failed((attempts) => new TimeoutError(timeoutMs, attempts));
-      return failed(
-        (attempts) =>
-          new ConnectionError(
-            `createChat: no response from ${new URL(baseUrl).host}: ${describeCause(cause)} (${attemptCount(attempts)})`,
-            { cause, attempts },
-          ),
-      );
-    } finally {
-      clearTimeout(timer);
-      stopForwarding?.();
-      release();
-    }
-    // Outside the try: a response that cannot be read is that response's problem, not a lost connection.
-    const { response, body, durationMs } = exchange;
-    const rateLimit = readRateLimit(response.headers, businessId);
-    if (rateLimit !== undefined) lastRateLimit = rateLimit;
-    if (hooks.onResponse !== undefined) {
-      emit(hooks.onResponse, {
-        attempt,
-        status: response.status,
-        headers: Object.fromEntries(response.headers),
-        durationMs,
-      });
-    }
-    return readResponse(response, body, rateLimit, Date.now());
-  }
-
-  /** The fetch for one attempt: reports it to onRequest and ties it to the attempt's signal. */
-  function sender(attempt: number, signal: AbortSignal) {
-    return (request: Request): Promise<Response> => {
-      if (hooks.onRequest !== undefined) {
-        emit(hooks.onRequest, {
-          attempt,
-          method: request.method,
-          url: request.url,
-          headers: redactedHeaders(request.headers),
-        });
-      }
-      // The signal goes in fetch's init, not in openapi-fetch's Request: undici subscribes to the signal of
-      // every Request it builds and fetch builds its own, so this pays that cost (~18 µs) once, not twice.
-      // An injected fetch may look only at its Request, so it gets the signal on the Request.
-      if (options.fetch === undefined) return globalThis.fetch(request, { signal });
-      return baseFetch(new Request(request, { signal }));
+  const engine = createEngine({
+    baseUrl,
+    headers,
+    fetch,
+    hooks,
+    maxRetryDelayMs,
+    maxResponseBytes,
+    maxInFlight: MAX_IN_FLIGHT_PER_BUSINESS,
+  });
+  /** A public method: checks the options and the input (nothing is sent when either is wrong), then calls. */
+  function method<Input, Valid extends { businessId: number }, Result>(operation: Operation<Valid, Result>) {
+    return async (input: Input, options: RequestOptions = {}): Promise<Result> => {
+      const call = callSettings(options, defaults, operation.name);
+      return engine.call(operation, operation.validate(input), call);
     };
   }
-
-  async function createChat(input: CreateChatInput, options: RequestOptions = {}): Promise<CreateChatResult> {
-    const call = callOptions(options, defaults);
-    const valid = validateCreateChatInput(input);
-    call.signal?.throwIfAborted();
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await sendAttempt(valid, attempt, call.timeoutMs, call.signal);
-      if (outcome.ok) return { chatId: outcome.chatId };
-      const { failure } = outcome;
-      if (!failure.retryable || attempt > call.maxRetries) throw failure.toError(attempt);
-      const askedMs = failure.resetAt === undefined ? undefined : failure.resetAt.getTime() - Date.now();
-      if (askedMs !== undefined && askedMs > maxRetryDelayMs) {
-        const note =
-          `the server asks to wait until ${failure.resetAt?.toISOString()} (${Math.ceil(askedMs / 1000)} s), ` +
-          `longer than maxRetryDelayMs (${maxRetryDelayMs} ms): try again after that`;
-        throw failure.toError(attempt, note);
-      }
-      const delayMs = askedMs !== undefined && askedMs > 0 ? askedMs : backoffDelayMs(attempt);
-      if (hooks.onRetry !== undefined)
-        emit(hooks.onRetry, { attempt, delayMs, reason: failure.toError(attempt) });
-      await sleep(delayMs, call.signal);
-    }
-  }
+  // Redirects are not followed: fetch would resend the Api-Key header to wherever the server points.
+  const raw = createClient<paths>({
+    baseUrl,
+    headers,
+    redirect: 'manual',
+    fetch: fetch ?? ((request: Request) => globalThis.fetch(request)),
+  });
 
   return {
-    createChat,
+    createChat: method<CreateChatInput, Parameters<typeof createChat.toRequest>[0], CreateChatResult>(createChat),
     get rateLimit() {
-      return lastRateLimit;
+      return engine.lastRateLimit;
     },
+    limits: (businessId) => engine.limits(businessId),
     raw,
   };
 }
@@ -270,26 +201,19 @@ function credentialHeaders(options: MarketClientOptions): Record<string, string>
   throw new ValidationError('apiKey', 'is required (or oauthToken): got neither; is MARKET_API_KEY set?');
 }
 
-function callOptions(options: RequestOptions, defaults: { maxRetries: number; timeoutMs: number }) {
+function callSettings(
+  options: RequestOptions,
+  defaults: Omit<CallSettings, 'signal'>,
+  operation: string,
+): CallSettings {
   if (typeof options !== 'object' || options === null) {
-    throw new ValidationError('options', 'must be an object (signal, maxRetries, timeoutMs)');
+    throw new ValidationError('options', `must be an object (${REQUEST_OPTIONS.join(', ')})`);
   }
-  checkKnownKeys(options, REQUEST_OPTIONS, 'createChat');
+  checkKnownKeys(options, REQUEST_OPTIONS, operation);
   return {
     signal: options.signal === undefined ? undefined : checkSignal(options.signal),
     maxRetries: checkCount('maxRetries', options.maxRetries ?? defaults.maxRetries),
     timeoutMs: checkMilliseconds('timeoutMs', options.timeoutMs ?? defaults.timeoutMs, { allowZero: false }),
+    deadlineMs: checkMilliseconds('deadlineMs', options.deadlineMs ?? defaults.deadlineMs, { allowZero: false }),
   };
-}
-
-function failed(toError: (attempts: number) => MarketError): Outcome {
-  return { ok: false, failure: { retryable: true, resetAt: undefined, toError } };
-}
-
-function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  const inner = cause.cause as { code?: unknown; message?: unknown } | undefined;
-  const detail =
-    typeof inner?.code === 'string' ? inner.code : typeof inner?.message === 'string' ? inner.message : '';
-  return detail === '' ? cause.message : `${cause.message} (${detail})`;
 }

@@ -1,8 +1,14 @@
 import type { MarketError } from './errors/market-error.ts';
 
+/** What every event names: the operation (e.g. `createChat`) and the business it was for. */
+export interface CallEvent {
+  operation: string;
+  businessId: number;
+}
+
 /** About to send an attempt. The credential header is replaced by `[REDACTED]`. */
-export interface RequestEvent {
-  /** 1 for the first attempt, 2 for the first retry, ... */
+export interface RequestEvent extends CallEvent {
+  /** 1 for the call's first request, 2 for the next one, ... (every request counts, retried or not). */
   attempt: number;
   method: string;
   url: string;
@@ -10,7 +16,7 @@ export interface RequestEvent {
 }
 
 /** An attempt got a response (any status). */
-export interface ResponseEvent {
+export interface ResponseEvent extends CallEvent {
   attempt: number;
   status: number;
   headers: Record<string, string>;
@@ -18,13 +24,40 @@ export interface ResponseEvent {
   durationMs: number;
 }
 
-/** An attempt failed and another follows after `delayMs`. */
-export interface RetryEvent {
+/** An attempt failed: an error status, a timeout, a connection failure, a broken contract. */
+export interface AttemptErrorEvent extends CallEvent {
+  attempt: number;
+  /** What the attempt failed with (what the call throws if it is the last). */
+  error: MarketError;
+  /** Whether the call sends the request again. */
+  willRetry: boolean;
+}
+
+/** An attempt failed and another follows after `delayMs`; it uses up one of `maxRetries`. */
+export interface RetryEvent extends CallEvent {
   /** The attempt that failed. */
   attempt: number;
   delayMs: number;
   /** What the failed attempt would have thrown. */
   reason: MarketError;
+}
+
+/**
+ * A call is held before sending: `quota`, its operation's quota is used up until `until` (known from an
+ * earlier response or a 420); `parallel-limit`, a 420 said the business has too many requests in flight.
+ * Holds are not retries: they use up none of `maxRetries`.
+ */
+export interface HeldEvent extends CallEvent {
+  reason: 'quota' | 'parallel-limit';
+  delayMs: number;
+  until: Date;
+}
+
+/** A call failed for good: `error` is what it rejects with (an abort's reason included). */
+export interface FailureEvent extends CallEvent {
+  /** Requests sent by this call. */
+  attempts: number;
+  error: unknown;
 }
 
 /**
@@ -34,8 +67,20 @@ export interface RetryEvent {
 export interface MarketClientHooks {
   onRequest?: (event: RequestEvent) => void;
   onResponse?: (event: ResponseEvent) => void;
+  onAttemptError?: (event: AttemptErrorEvent) => void;
   onRetry?: (event: RetryEvent) => void;
+  onHeld?: (event: HeldEvent) => void;
+  onFailure?: (event: FailureEvent) => void;
 }
+
+export const HOOK_NAMES = [
+  'onRequest',
+  'onResponse',
+  'onAttemptError',
+  'onRetry',
+  'onHeld',
+  'onFailure',
+] as const satisfies ReadonlyArray<keyof MarketClientHooks>;
 
 function ignore(): void {}
 

@@ -4,6 +4,8 @@ import type { RateLimitState } from '../rate-limit.ts';
 import { MarketError } from './market-error.ts';
 
 export interface ApiErrorDetails {
+  /** The operation, e.g. `createChat`, for the message. */
+  operation: string;
   status: number;
   errors: readonly ApiErrorDTO[];
   headers: Headers;
@@ -13,6 +15,8 @@ export interface ApiErrorDetails {
   bodyProblem?: string | undefined;
   /** Appended to the message, e.g. why the client stopped retrying early. */
   note?: string | undefined;
+  /** When the server said to come back (`Retry-After`, or the quota reset of a 420), in this machine's clock. */
+  resetAt?: Date | undefined;
 }
 
 /** The API answered with an HTTP error status. Subclasses name the statuses that callers handle apart. */
@@ -30,6 +34,10 @@ export class ApiError extends MarketError {
   readonly rateLimit: RateLimitState | undefined;
   /** How many requests were sent before giving up. */
   readonly attempts: number;
+  /** When the server said to come back (`Retry-After`, or the reset of a used-up quota), if it said. */
+  readonly resetAt: Date | undefined;
+  /** Milliseconds from the failure until `resetAt`. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(details: ApiErrorDetails, message = describeApiError(details)) {
     super(message);
@@ -39,12 +47,20 @@ export class ApiError extends MarketError {
     this.headers = details.headers;
     this.rateLimit = details.rateLimit;
     this.attempts = details.attempts;
+    this.resetAt = details.resetAt;
+    this.retryAfterMs =
+      details.resetAt === undefined ? undefined : Math.max(0, details.resetAt.getTime() - Date.now());
   }
 }
 
-function describeApiError({ status, errors, attempts, bodyProblem, note }: ApiErrorDetails): string {
-  const reasons = errors.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code)).join('; ');
+function describeApiError({ operation, status, errors, attempts, bodyProblem, note }: ApiErrorDetails): string {
+  const reasons = describeErrors(errors);
   const detail = reasons || bodyProblem || 'no error details in the body';
   const tail = note === undefined ? '' : `; ${note}`;
-  return `createChat: HTTP ${status} ${detail} (${attemptCount(attempts)})${tail}`;
+  return `${operation}: HTTP ${status} ${detail} (${attemptCount(attempts)})${tail}`;
+}
+
+/** `CODE: message; CODE2`: Yandex's error list as one line. */
+export function describeErrors(errors: readonly ApiErrorDTO[]): string {
+  return errors.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code)).join('; ');
 }

@@ -7,8 +7,8 @@ export class TimeoutError extends ConnectionError {
   /** The per-attempt limit that was hit. */
   readonly timeoutMs: number;
 
-  constructor(timeoutMs: number, attempts: number) {
-    super(`createChat: no response within ${timeoutMs} ms (${attemptCount(attempts)})`, {
+  constructor(operation: string, timeoutMs: number, attempts: number) {
+    super(`${operation}: no response within ${timeoutMs} ms (${attemptCount(attempts)})`, {
       attempts,
     });
     this.timeoutMs = timeoutMs;

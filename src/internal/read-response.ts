@@ -1,8 +1,7 @@
-// Turns one HTTP response into the chat id or a failure that knows whether it is worth retrying.
-
-import { createChatRules } from '../../generated/rules.ts';
+// Turns one HTTP response into the operation's result, or a failure that says what kind it is, so the
+// engine can decide whether (and when) to send the request again.
 import type { ApiErrorDTO } from '../../generated/schema.ts';
-import { ApiError, type ApiErrorDetails } from '../errors/api-error.ts';
+import { ApiError, type ApiErrorDetails, describeErrors } from '../errors/api-error.ts';
 import { BadRequestError } from '../errors/bad-request-error.ts';
 import { ForbiddenError } from '../errors/forbidden-error.ts';
 import type { MarketError } from '../errors/market-error.ts';
@@ -12,53 +11,89 @@ import { ServerError } from '../errors/server-error.ts';
 import { UnauthorizedError } from '../errors/unauthorized-error.ts';
 import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
 import type { RateLimitState } from '../rate-limit.ts';
-import { isRateLimitStatus, RETRYABLE_STATUSES, serverResetAt } from './retry-delay.ts';
-import { findProblem } from './validate-input.ts';
+import type { Operation } from './operation.ts';
+import { isRateLimitStatus, RETRYABLE_STATUSES } from './retry-delay.ts';
+
+/**
+ * - `final`: not worth sending again (4xx, a broken contract, a deadline).
+ * - `quota`: a 420/429 that says when to come back; the API did not act. Waiting is not a retry.
+ * - `parallel-limit`: a 420 while quota remains: too many requests in flight for the business.
+ * - `rate-limit`: a 420/429 that says neither; the API did not act.
+ * - `refused`: no connection was made, so nothing was sent.
+ * - `server`, `timeout`, `connection`: the request may have reached the API.
+ */
+export type FailureKind =
+  | 'final'
+  | 'quota'
+  | 'parallel-limit'
+  | 'rate-limit'
+  | 'refused'
+  | 'server'
+  | 'timeout'
+  | 'connection';
 
 export interface Failure {
-  retryable: boolean;
-  /** When the server asked to be called again, if it did. */
+  kind: FailureKind;
+  /** When the server asked to be called again, in this machine's clock, if it did. */
   resetAt: Date | undefined;
-  /** The error to throw (or to report to onRetry) after `attempts` requests. */
+  /** The error to throw (or to report to hooks) after `attempts` requests. */
   toError(attempts: number, note?: string): MarketError;
 }
 
-export type Outcome = { ok: true; chatId: number } | { ok: false; failure: Failure };
+export type Outcome<Result> = { ok: true; value: Result } | { ok: false; failure: Failure };
 
 const SNIPPET_LENGTH = 120;
 
-/** `body` is what openapi-fetch read with parseAs 'text' (ok) or its JSON-or-text error value. */
-export function readResponse(
+/** `body` is the text of a 2xx (undefined when empty), or openapi-fetch's JSON-or-text error value. */
+export function readResponse<Result>(
+  operation: Operation<{ businessId: number }, Result>,
   response: Response,
   body: unknown,
   rateLimit: RateLimitState | undefined,
-  now: number,
-): Outcome {
+  resetAt: Date | undefined,
+): Outcome<Result> {
   const { status, headers } = response;
-  if (status >= 200 && status < 300) return readOkBody(response, body);
+  if (status >= 200 && status < 300) return readOkBody(operation, response, body);
   if (status >= 300 && status < 400) {
     const location = headers.get('Location') ?? 'no Location';
     return unexpected(
+      operation.name,
       response,
       `HTTP ${status} redirect (${location}) not followed: the client never sends its credential to another address; check baseUrl`,
     );
   }
   const { errors, bodyProblem } = readErrors(body, headers);
-  const resetAt = serverResetAt(status, headers, rateLimit, now);
   const ErrorClass = errorClassFor(status);
   return {
     ok: false,
     failure: {
-      retryable: RETRYABLE_STATUSES.has(status),
+      kind: failureKind(status, rateLimit, resetAt),
       resetAt,
       toError(attempts, note) {
-        const details: ApiErrorDetails = { status, errors, headers, rateLimit, attempts, bodyProblem, note };
-        if (ErrorClass !== RateLimitError) return new ErrorClass(details);
-        const retryAfterMs = resetAt === undefined ? undefined : Math.max(0, resetAt.getTime() - Date.now());
-        return new RateLimitError({ ...details, resetAt, retryAfterMs });
+        const details: ApiErrorDetails = {
+          operation: operation.name,
+          status,
+          errors,
+          headers,
+          rateLimit,
+          attempts,
+          bodyProblem,
+          note,
+          resetAt,
+        };
+        return new ErrorClass(details);
       },
     },
   };
+}
+
+function failureKind(status: number, rateLimit: RateLimitState | undefined, resetAt: Date | undefined): FailureKind {
+  if (isRateLimitStatus(status)) {
+    // Yandex answers both of its limits with 420; quota left means the in-flight one was hit.
+    if (rateLimit?.remaining !== undefined && rateLimit.remaining > 0) return 'parallel-limit';
+    return resetAt === undefined ? 'rate-limit' : 'quota';
+  }
+  return RETRYABLE_STATUSES.has(status) ? 'server' : 'final';
 }
 
 function errorClassFor(status: number): typeof ApiError {
@@ -70,32 +105,32 @@ function errorClassFor(status: number): typeof ApiError {
   );
 }
 
-function readOkBody(response: Response, body: unknown): Outcome {
+function readOkBody<Result>(
+  operation: Operation<{ businessId: number }, Result>,
+  response: Response,
+  body: unknown,
+): Outcome<Result> {
   const { status } = response;
   if (typeof body !== 'string' || body.trim() === '') {
-    return unexpected(response, `HTTP ${status} with an empty body; expected JSON with result.chatId`);
+    return unexpected(operation.name, response, `HTTP ${status} with an empty body; expected JSON`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     return unexpected(
+      operation.name,
       response,
       `HTTP ${status} with a body that is not JSON (${contentType(response.headers)}): ${snippet(body)}`,
     );
   }
-  const problem = findProblem(createChatRules.okResponseBody, parsed, 'body');
-  if (problem !== undefined) {
-    return unexpected(
-      response,
-      `HTTP ${status} body breaks the contract: ${problem.field} ${problem.problem}`,
-    );
-  }
-  // `status` is not checked beyond the schema: the spec allows ERROR in a 200 body, and a valid chatId
-  // means the chat exists. What a 200 cannot lack is the chat id.
-  const { result } = parsed as { result?: { chatId: number } };
-  if (result === undefined) return unexpected(response, `HTTP ${status} body has no result.chatId`);
-  return { ok: true, chatId: result.chatId };
+  const read = operation.readResult(parsed);
+  if (read.ok) return read;
+  // A 200 that says ERROR without a usable result still carries Yandex's reasons: keep them.
+  const saysError = (parsed as { status?: unknown } | null)?.status === 'ERROR';
+  const { errors } = saysError ? readErrors(parsed, response.headers) : { errors: [] };
+  const reasons = errors.length === 0 ? '' : `; it says status ERROR: ${describeErrors(errors)}`;
+  return unexpected(operation.name, response, `HTTP ${status} body ${read.problem}${reasons}`, errors);
 }
 
 function readErrors(
@@ -121,9 +156,14 @@ function readErrors(
   return { errors, bodyProblem: errors.length === 0 ? 'no error details in the body' : undefined };
 }
 
-function unexpected(response: Response, message: string): Outcome {
-  const error = () => new UnexpectedResponseError(message, response);
-  return { ok: false, failure: { retryable: false, resetAt: undefined, toError: error } };
+export function unexpected(
+  operation: string,
+  response: { status: number; headers: Headers },
+  message: string,
+  errors: readonly ApiErrorDTO[] = [],
+): Outcome<never> {
+  const error = () => new UnexpectedResponseError(operation, message, response, errors);
+  return { ok: false, failure: { kind: 'final', resetAt: undefined, toError: error } };
 }
 
 function contentType(headers: Headers): string {

@@ -55,3 +55,13 @@ function inOurClock(now: number, waitMs: number): Date {
 export function isRateLimitStatus(status: number): boolean {
   return status === 420 || status === 429;
 }
+
+/**
+ * The wait before sending again after the n-th parallel-limit 420 of a call (the business had too many
+ * requests in flight): short, since a slot frees as soon as any request ends, doubling from 25 ms up to
+ * 2 s, with jitter over half of it so that the replicas that collided do not collide again.
+ */
+export function parallelLimitDelayMs(n: number, random: () => number = Math.random): number {
+  const base = Math.min(25 * 2 ** (n - 1), 2_000);
+  return Math.round(base * (0.5 + 0.5 * random()));
+}

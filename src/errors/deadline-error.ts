@@ -1,0 +1,29 @@
+import { attemptCount } from '../internal/attempts.ts';
+import { MarketError } from './market-error.ts';
+
+/**
+ * The call gave up waiting: its `deadlineMs` passed (in the slot queue, a hold, a retry wait or a request),
+ * or a wait for one of the business's in-flight slots went past `maxRetryDelayMs`. Never retried.
+ */
+export class DeadlineError extends MarketError {
+  override name = 'DeadlineError';
+  /** The bound that was hit: the call's `deadlineMs`, or `maxRetryDelayMs` for a slot wait. */
+  readonly limitMs: number;
+  /** What the call was doing when the bound passed. */
+  readonly waitingFor: 'slot' | 'response';
+  /** How many requests were sent before giving up. */
+  readonly attempts: number;
+
+  constructor(
+    operation: string,
+    details: { limitMs: number; bound: 'deadlineMs' | 'maxRetryDelayMs'; waitingFor: 'slot' | 'response'; attempts: number },
+  ) {
+    const what = details.waitingFor === 'slot' ? 'waiting for an in-flight slot of the business' : 'waiting for a response';
+    super(
+      `${operation}: gave up ${what}: ${details.bound} (${details.limitMs} ms) passed (${attemptCount(details.attempts)})`,
+    );
+    this.limitMs = details.limitMs;
+    this.waitingFor = details.waitingFor;
+    this.attempts = details.attempts;
+  }
+}

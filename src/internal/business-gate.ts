@@ -1,0 +1,123 @@
+import { onAbort } from './abort.ts';
+
+interface Lane {
+  /** How many may be in flight now: MAX at first, lowered by parallel-limit 420s, raised back by successes. */
+  limit: number;
+  active: number;
+  waiting: Array<(release: () => void) => void>;
+  /** Successes since the limit last changed. */
+  successes: number;
+}
+
+export interface GateStats {
+  limit: number;
+  active: number;
+  waiting: number;
+}
+
+/**
+ * The in-flight slots of each business, granted in FIFO order. Yandex allows 4 requests in flight per
+ * business across all methods, and the seller's other integrations and replicas share them: a 420 with
+ * quota left says they are busy, so the gate lowers this business's limit (to what was in flight and
+ * admitted), and raises it back by one after a run of successes, up to the maximum.
+ */
+export class BusinessGate {
+  readonly #lanes = new Map<number, Lane>();
+  readonly #max: number;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  /**
+   * Resolves with a release function once a slot is free. Rejects with the signal's reason on abort, or
+   * with `onTimeout()` when no slot came within `maxWaitMs`.
+   */
+  acquire(
+    businessId: number,
+    signal: AbortSignal | undefined,
+    maxWaitMs: number,
+    onTimeout: () => Error,
+  ): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const lane = this.#lane(businessId);
+    if (lane.active < lane.limit && lane.waiting.length === 0) {
+      lane.active++;
+      return Promise.resolve(this.#releaser(businessId, lane));
+    }
+    return new Promise((resolve, reject) => {
+      const leave = (reason: unknown) => {
+        lane.waiting.splice(lane.waiting.indexOf(grant), 1);
+        clearTimeout(timer);
+        unsubscribe?.();
+        reject(reason);
+      };
+      const unsubscribe = signal === undefined ? undefined : onAbort(signal, () => leave(signal.reason));
+      const timer = setTimeout(() => leave(onTimeout()), maxWaitMs);
+      const grant = (release: () => void) => {
+        clearTimeout(timer);
+        unsubscribe?.();
+        resolve(release);
+      };
+      lane.waiting.push(grant);
+    });
+  }
+
+  /** A parallel-limit 420, seen before its slot is released: send no more at once than the others admitted. */
+  congested(businessId: number): void {
+    const lane = this.#lane(businessId);
+    lane.limit = Math.max(1, Math.min(lane.limit - 1, lane.active - 1));
+    lane.successes = 0;
+  }
+
+  /** A response that was not a parallel-limit 420: after enough of them in a row, allow one more in flight. */
+  succeeded(businessId: number): void {
+    const lane = this.#lanes.get(businessId);
+    if (lane === undefined || lane.limit === this.#max) return;
+    lane.successes++;
+    if (lane.successes < RAISE_AFTER_SUCCESSES_PER_SLOT * lane.limit) return;
+    lane.limit++;
+    lane.successes = 0;
+    this.#grantWaiting(businessId, lane);
+  }
+
+  stats(businessId: number): GateStats {
+    const lane = this.#lanes.get(businessId);
+    return { limit: lane?.limit ?? this.#max, active: lane?.active ?? 0, waiting: lane?.waiting.length ?? 0 };
+  }
+
+  #lane(businessId: number): Lane {
+    let lane = this.#lanes.get(businessId);
+    if (lane === undefined) {
+      lane = { limit: this.#max, active: 0, waiting: [], successes: 0 };
+      this.#lanes.set(businessId, lane);
+    }
+    return lane;
+  }
+
+  #grantWaiting(businessId: number, lane: Lane): void {
+    while (lane.active < lane.limit) {
+      const next = lane.waiting.shift();
+      if (next === undefined) return;
+      lane.active++;
+      next(this.#releaser(businessId, lane));
+    }
+  }
+
+  #releaser(businessId: number, lane: Lane): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      lane.active--;
+      this.#grantWaiting(businessId, lane);
+      // An idle lane at full limit holds nothing worth keeping.
+      if (lane.active === 0 && lane.waiting.length === 0 && lane.limit === this.#max) {
+        this.#lanes.delete(businessId);
+      }
+    };
+  }
+}
+
+/** A lowered limit goes up by one after this many successes per slot (i.e. about two round trips). */
+const RAISE_AFTER_SUCCESSES_PER_SLOT = 2;

@@ -1,0 +1,465 @@
+// The request engine every operation goes through: credential and integration headers (set on the
+// openapi-fetch client), per-business slots, per-operation quota holds, per-attempt timeouts, the call's
+// deadline, retries by the operation's policy, error mapping, hooks. An operation (src/operations/*)
+// declares only its own part; see operation.ts.
+import createClient from 'openapi-fetch';
+import type { paths } from '../../generated/schema.ts';
+import { ConnectionError } from '../errors/connection-error.ts';
+import { DeadlineError } from '../errors/deadline-error.ts';
+import { DeliveryUnknownError } from '../errors/delivery-unknown-error.ts';
+import { FetchError } from '../errors/fetch-error.ts';
+import type { MarketError } from '../errors/market-error.ts';
+import { RateLimitError } from '../errors/rate-limit-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
+import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
+import { emit, type MarketClientHooks } from '../hooks.ts';
+import { type RateLimitState, readRateLimit, parseHttpDate } from '../rate-limit.ts';
+import { onAbort, untilAborted } from './abort.ts';
+import { attemptCount } from './attempts.ts';
+import { BodyTooLargeError, limitBody } from './body-limit.ts';
+import { BusinessGate, type GateStats } from './business-gate.ts';
+import { describeCause, isDecodingFailure, isNotConnected, isRefusedUrl } from './fetch-failure.ts';
+import type { Operation } from './operation.ts';
+import { QuotaBook } from './quota-book.ts';
+import { type Failure, type FailureKind, type Outcome, readResponse } from './read-response.ts';
+import { redactedHeaders } from './redact.ts';
+import { resetTime } from './reset-time.ts';
+import { backoffDelayMs, parallelLimitDelayMs } from './retry-delay.ts';
+import { ServerClock } from './server-clock.ts';
+import { sleep } from './sleep.ts';
+
+export interface EngineSettings {
+  baseUrl: string;
+  /** The credential and `X-Market-Integration`, sent with every request. */
+  headers: Record<string, string>;
+  /** An injected fetch, or undefined for the global one. */
+  fetch: ((request: Request) => Promise<Response>) | undefined;
+  hooks: MarketClientHooks;
+  maxRetryDelayMs: number;
+  maxResponseBytes: number;
+  maxInFlight: number;
+}
+
+/** One call's settings, after the client's defaults were applied and checked. */
+export interface CallSettings {
+  signal: AbortSignal | undefined;
+  maxRetries: number;
+  timeoutMs: number;
+  deadlineMs: number;
+}
+
+/** What the engine knows of one business's limits. */
+export interface BusinessLimits {
+  /** In-flight slots: the current limit (4, or lower after parallel-limit 420s), in use, and waiting. */
+  inFlight: GateStats;
+  /** Each operation's quota as the last response said, by operationId; only operations already called. */
+  quotas: Record<string, RateLimitState>;
+}
+
+type SendRequest = (
+  method: string,
+  path: string,
+  init: Record<string, unknown>,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+/** Not a network failure: the injected fetch broke its contract. */
+class FetchMisuse extends Error {}
+
+export function createEngine(settings: EngineSettings) {
+  const { baseUrl, hooks, maxRetryDelayMs, maxResponseBytes } = settings;
+  const injected = settings.fetch;
+  // The engine's own openapi-fetch client: middleware a caller adds to `raw` never touches these calls.
+  // Redirects are not followed: fetch would resend the Api-Key header to wherever the server points.
+  const client = createClient<paths>({
+    baseUrl,
+    headers: settings.headers,
+    redirect: 'manual',
+    ...(injected === undefined ? {} : { fetch: injected }),
+  });
+  const send = client.request.bind(client) as unknown as SendRequest;
+  const gate = new BusinessGate(settings.maxInFlight);
+  const quotas = new QuotaBook();
+  const clock = new ServerClock();
+  const host = new URL(baseUrl).host;
+  const operationsSeen = new Set<string>();
+  let lastRateLimit: RateLimitState | undefined;
+
+  async function call<Valid extends { businessId: number }, Result>(
+    operation: Operation<Valid, Result>,
+    valid: Valid,
+    call: CallSettings,
+  ): Promise<Result> {
+    call.signal?.throwIfAborted();
+    operationsSeen.add(operation.name);
+    const progress = { sent: 0 };
+    try {
+      return await run(operation, valid, call, progress);
+    } catch (error) {
+      if (hooks.onFailure !== undefined) {
+        const { businessId } = valid;
+        emit(hooks.onFailure, { operation: operation.name, businessId, attempts: progress.sent, error });
+      }
+      throw error;
+    }
+  }
+
+  async function run<Valid extends { businessId: number }, Result>(
+    operation: Operation<Valid, Result>,
+    valid: Valid,
+    call: CallSettings,
+    progress: { sent: number },
+  ): Promise<Result> {
+    const { businessId } = valid;
+    const { signal } = call;
+    const request = operation.toRequest(valid);
+    const deadlineAt = Date.now() + call.deadlineMs;
+    let retries = 0;
+    let congestion = 0;
+    for (;;) {
+      await holdForQuota(operation.name, businessId, call, deadlineAt, progress.sent);
+      const slotWaitMs = Math.min(maxRetryDelayMs, Math.max(0, deadlineAt - Date.now()));
+      const release = await gate.acquire(businessId, signal, slotWaitMs, () => {
+        const bound = slotWaitMs < maxRetryDelayMs ? 'deadlineMs' : 'maxRetryDelayMs';
+        const limitMs = bound === 'deadlineMs' ? call.deadlineMs : maxRetryDelayMs;
+        return new DeadlineError(operation.name, { limitMs, bound, waitingFor: 'slot', attempts: progress.sent });
+      });
+      // The slot may have been handed over while the signal aborted, or the quota ran out while queued.
+      if (signal?.aborted) {
+        release();
+        throw signal.reason;
+      }
+      if (quotas.heldUntil(businessId, operation.name, Date.now()) !== undefined) {
+        release();
+        continue;
+      }
+      quotas.sending(businessId, operation.name);
+      const attempt = ++progress.sent;
+      let outcome: Outcome<Result>;
+      try {
+        outcome = await sendAttempt(operation, request, attempt, call, deadlineAt);
+        // Before the slot is released: the gate lowers the limit to what else is in flight.
+        if (!outcome.ok && outcome.failure.kind === 'parallel-limit') gate.congested(businessId);
+      } finally {
+        release();
+      }
+      if (outcome.ok) {
+        gate.succeeded(businessId);
+        return outcome.value;
+      }
+      const { failure } = outcome;
+      const kind = failureKind(failure);
+      const at = { operation: operation.name, businessId, attempt };
+      const free = kind === 'quota' || kind === 'parallel-limit';
+      const unsure =
+        operation.retry === 'write' && (kind === 'server' || kind === 'timeout' || kind === 'connection');
+      if (kind === 'final' || unsure || (!free && retries >= call.maxRetries)) {
+        const error = unsure
+          ? new DeliveryUnknownError(operation.name, failure.toError(attempt), attempt)
+          : failure.toError(attempt);
+        if (hooks.onAttemptError !== undefined) emit(hooks.onAttemptError, { ...at, error, willRetry: false });
+        throw error;
+      }
+      if (kind === 'parallel-limit') congestion++;
+      const delayMs = retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
+      if (hooks.onAttemptError !== undefined) {
+        emit(hooks.onAttemptError, { ...at, error: failure.toError(attempt), willRetry: true });
+      }
+      if (kind === 'quota') {
+        // Every call of this operation for the business waits for the reset, not only this one.
+        quotas.block(businessId, operation.name, Date.now() + delayMs);
+        continue;
+      }
+      if (kind === 'parallel-limit') {
+        if (hooks.onHeld !== undefined) {
+          const until = new Date(Date.now() + delayMs);
+          emit(hooks.onHeld, { operation: operation.name, businessId, reason: 'parallel-limit', delayMs, until });
+        }
+      } else {
+        retries++;
+        if (hooks.onRetry !== undefined) emit(hooks.onRetry, { ...at, delayMs, reason: failure.toError(attempt) });
+      }
+      await sleep(delayMs, signal);
+    }
+  }
+
+  /** How long to wait before sending again; throws the failure's error when that wait is not allowed. */
+  function retryDelayMs(
+    failure: Failure,
+    kind: FailureKind,
+    congestion: number,
+    retries: number,
+    attempt: number,
+    deadlineAt: number,
+    call: CallSettings,
+  ): number {
+    const now = Date.now();
+    let delayMs: number;
+    if (kind === 'parallel-limit') delayMs = parallelLimitDelayMs(congestion);
+    else {
+      const askedMs = failure.resetAt === undefined ? undefined : failure.resetAt.getTime() - now;
+      if (askedMs !== undefined && askedMs > maxRetryDelayMs) {
+        throw failure.toError(
+          attempt,
+          `the server asks to wait until ${failure.resetAt?.toISOString()} (${Math.ceil(askedMs / 1000)} s), ` +
+            `longer than maxRetryDelayMs (${maxRetryDelayMs} ms): try again after that`,
+        );
+      }
+      delayMs = askedMs !== undefined && askedMs > 0 ? askedMs : backoffDelayMs(retries + 1);
+    }
+    if (now + delayMs > deadlineAt) {
+      throw failure.toError(
+        attempt,
+        `the next attempt would come ${delayMs} ms from now, past the call's deadlineMs (${call.deadlineMs} ms)`,
+      );
+    }
+    return delayMs;
+  }
+
+  /** Waits while the operation's quota for the business is known to be used up; never sends meanwhile. */
+  async function holdForQuota(
+    operation: string,
+    businessId: number,
+    call: CallSettings,
+    deadlineAt: number,
+    attempts: number,
+  ): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const until = quotas.heldUntil(businessId, operation, now);
+      if (until === undefined) return;
+      const delayMs = until - now;
+      if (delayMs > maxRetryDelayMs || until > deadlineAt) {
+        const bound =
+          delayMs > maxRetryDelayMs
+            ? `maxRetryDelayMs (${maxRetryDelayMs} ms)`
+            : `the call's deadlineMs (${call.deadlineMs} ms)`;
+        const resetAt = new Date(until);
+        throw new RateLimitError(
+          {
+            operation,
+            status: 420,
+            errors: [],
+            headers: new Headers(),
+            rateLimit: quotas.state(businessId, operation),
+            attempts,
+            resetAt,
+          },
+          `${operation}: not sent: its quota for business ${businessId} is used up until ${resetAt.toISOString()} ` +
+            `(${Math.ceil(delayMs / 1000)} s, as an earlier response said), longer than ${bound}: ` +
+            `try again after that (${attemptCount(attempts)})`,
+        );
+      }
+      if (hooks.onHeld !== undefined) {
+        emit(hooks.onHeld, { operation, businessId, reason: 'quota', delayMs, until: new Date(until) });
+      }
+      await sleep(delayMs, call.signal);
+    }
+  }
+
+  async function sendAttempt<Valid extends { businessId: number }, Result>(
+    operation: Operation<Valid, Result>,
+    request: ReturnType<Operation<Valid, Result>['toRequest']>,
+    attempt: number,
+    call: CallSettings,
+    deadlineAt: number,
+  ): Promise<Outcome<Result>> {
+    const { signal } = call;
+    const businessId = request.path.businessId;
+    const limitMs = Math.max(0, Math.min(call.timeoutMs, deadlineAt - Date.now()));
+    const byDeadline = limitMs < call.timeoutMs;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, limitMs);
+    const stopForwarding =
+      signal === undefined ? undefined : onAbort(signal, () => controller.abort(signal.reason));
+    const exchange: Exchange = { response: undefined, sentAt: 0 };
+    const started = performance.now();
+    let result: Awaited<ReturnType<SendRequest>>;
+    try {
+      const sent = send(operation.method, operation.path, {
+        params: { path: request.path, query: request.query },
+        body: request.body,
+        parseAs: 'text', // parsed here, so a non-JSON body becomes a clear error instead of a SyntaxError
+        fetch: sender(operation.name, businessId, attempt, controller.signal, exchange),
+      });
+      // Node's fetch honours the signal; an injected one might not, so the call does not rely on it.
+      result = await (injected === undefined ? sent : untilAborted(sent, controller.signal));
+    } catch (cause) {
+      if (signal?.aborted) throw signal.reason;
+      return thrownOutcome(operation.name, cause, timedOut, byDeadline, limitMs, call, exchange);
+    } finally {
+      clearTimeout(timer);
+      stopForwarding?.();
+    }
+    // Outside the try: a response that cannot be read is that response's problem, not a lost connection.
+    const { response } = result;
+    const receivedAt = Date.now();
+    const serverDate = parseHttpDate(response.headers.get('Date'));
+    if (serverDate !== undefined) clock.observe(serverDate.getTime(), exchange.sentAt, receivedAt);
+    const rateLimit = readRateLimit(response.headers, businessId);
+    if (rateLimit !== undefined) {
+      lastRateLimit = rateLimit;
+      const resetAtLocal = rateLimit.resetAt === undefined ? undefined : clock.toLocal(rateLimit.resetAt.getTime());
+      quotas.observe(rateLimit, operation.name, resetAtLocal);
+    }
+    if (hooks.onResponse !== undefined) {
+      emit(hooks.onResponse, {
+        operation: operation.name,
+        businessId,
+        attempt,
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        durationMs: performance.now() - started,
+      });
+    }
+    const resetAt = response.ok
+      ? undefined
+      : resetTime(response.status, response.headers, rateLimit, receivedAt, clock.offsetMs);
+    return readResponse(operation, response, response.ok ? result.data : result.error, rateLimit, resetAt);
+  }
+
+  /** What a thrown send means: a timeout, the network, a body that could not be read, or a broken fetch. */
+  function thrownOutcome(
+    operation: string,
+    cause: unknown,
+    timedOut: boolean,
+    byDeadline: boolean,
+    limitMs: number,
+    call: CallSettings,
+    exchange: Exchange,
+  ): Outcome<never> {
+    const { response } = exchange;
+    const final = (toError: (attempts: number) => MarketError): Outcome<never> => ({
+      ok: false,
+      failure: { kind: 'final', resetAt: undefined, toError },
+    });
+    if (timedOut && byDeadline) {
+      return final(
+        (attempts) =>
+          new DeadlineError(operation, { limitMs: call.deadlineMs, bound: 'deadlineMs', waitingFor: 'response', attempts }),
+      );
+    }
+    if (timedOut) {
+      return { ok: false, failure: { kind: 'timeout', resetAt: undefined, toError: (n) => new TimeoutError(operation, limitMs, n) } };
+    }
+    if (cause instanceof FetchMisuse) {
+      return final((attempts) => new FetchError(`${operation}: ${cause.message} (${attemptCount(attempts)})`, { cause: cause.cause, attempts }));
+    }
+    if (response !== undefined) {
+      const status = `HTTP ${response.status} body`;
+      if (cause instanceof BodyTooLargeError) {
+        return final(() => new UnexpectedResponseError(operation, `${status} ${cause.message}`, response));
+      }
+      if (isDecodingFailure(cause)) {
+        return final(() => new UnexpectedResponseError(operation, `${status} could not be decoded: ${describeCause(cause)}`, response));
+      }
+    }
+    if (isRefusedUrl(cause)) {
+      return final(
+        (attempts) =>
+          new FetchError(`${operation}: fetch refused ${baseUrl}: ${describeCause(cause)}; check baseUrl (${attemptCount(attempts)})`, {
+            cause,
+            attempts,
+          }),
+      );
+    }
+    const where = response === undefined ? `no response from ${host}` : `the connection broke while reading the HTTP ${response.status} body from ${host}`;
+    return {
+      ok: false,
+      failure: {
+        kind: response === undefined && isNotConnected(cause) ? 'refused' : 'connection',
+        resetAt: undefined,
+        toError: (attempts) =>
+          new ConnectionError(`${operation}: ${where}: ${describeCause(cause)} (${attemptCount(attempts)})`, {
+            cause,
+            attempts,
+          }),
+      },
+    };
+  }
+
+  /** The fetch for one attempt: reports it to onRequest, ties it to the attempt's signal, caps the body. */
+  function sender(operation: string, businessId: number, attempt: number, signal: AbortSignal, exchange: Exchange) {
+    return (request: Request): Promise<Response> => {
+      if (hooks.onRequest !== undefined) {
+        emit(hooks.onRequest, {
+          operation,
+          businessId,
+          attempt,
+          method: request.method,
+          url: request.url,
+          headers: redactedHeaders(request.headers),
+        });
+      }
+      exchange.sentAt = Date.now();
+      return fetchOnce(request, signal).then((response) => {
+        if (!isResponse(response)) {
+          throw new FetchMisuse(`the injected fetch resolved to ${typeof response} instead of a Response`, {
+            cause: response,
+          });
+        }
+        exchange.response = response;
+        return limitBody(response, maxResponseBytes);
+      });
+    };
+  }
+
+  function fetchOnce(request: Request, signal: AbortSignal): Promise<unknown> {
+    // The signal goes in fetch's init, not in openapi-fetch's Request: undici subscribes to the signal of
+    // every Request it builds and fetch builds its own, so this pays that cost (~18 µs) once, not twice.
+    if (injected === undefined) return globalThis.fetch(request, { signal });
+    // An injected fetch may look only at its Request, so it gets the signal on the Request.
+    try {
+      return Promise.resolve(injected(new Request(request, { signal })));
+    } catch (cause) {
+      return Promise.reject(new FetchMisuse('the injected fetch threw synchronously', { cause }));
+    }
+  }
+
+  return {
+    call,
+    /** The `X-RateLimit-Resource-*` headers of the last response that carried them. */
+    get lastRateLimit(): RateLimitState | undefined {
+      return lastRateLimit;
+    },
+    limits(businessId: number): BusinessLimits {
+      const quotasOf: Record<string, RateLimitState> = {};
+      for (const name of operationsSeen) {
+        const state = quotas.state(businessId, name);
+        if (state !== undefined) quotasOf[name] = state;
+      }
+      return { inFlight: gate.stats(businessId), quotas: quotasOf };
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;
+
+/** A quota 420 whose reset has already passed says nothing useful: back off as for any other 420. */
+function failureKind(failure: Failure): FailureKind {
+  if (failure.kind !== 'quota') return failure.kind;
+  return (failure.resetAt?.getTime() ?? 0) > Date.now() ? 'quota' : 'rate-limit';
+}
+
+interface Exchange {
+  /** The response, once fetch resolved: a failure after that is in reading its body. */
+  response: Response | undefined;
+  /** Our clock when the request went out, to place the server's `Date` between send and receipt. */
+  sentAt: number;
+}
+
+/** A Response by shape: one from another copy of undici (e.g. the `undici` package's fetch) is fine too. */
+function isResponse(value: unknown): value is Response {
+  if (value instanceof Response) return true;
+  const candidate = value as Partial<Response> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.status === 'number' &&
+    typeof candidate.text === 'function' &&
+    typeof candidate.headers?.get === 'function'
+  );
+}
