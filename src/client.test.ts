@@ -387,8 +387,17 @@ describe('retry delays', () => {
     expect(sent).toHaveLength(1);
     expect(error).toBeInstanceOf(RateLimitError);
     const { resetAt, retryAfterMs } = error as RateLimitError;
-    expect(resetAt?.toISOString()).toBe('2027-11-25T12:00:00.000Z'); // capped at a year
-    expect(retryAfterMs).toBe(365 * 24 * 3600 * 1000);
+    // As far as a Date goes (the server's 3 million years are past it), not an invalid Date.
+    expect(resetAt?.toISOString()).toBe('+275760-09-13T00:00:00.000Z');
+    expect(retryAfterMs).toBe(8.64e15 - Date.parse('2026-11-25T12:00:00Z'));
+  });
+
+  it('reports a far Retry-After date as the server said it, and fails at once', async () => {
+    const farAway = { 'Retry-After': 'Sat, 01 Jan 2100 00:00:00 GMT' };
+    const { market, sent } = client([apiError(420, 'LIMIT_EXCEEDED', 'x', farAway)]);
+    const error = (await rejectionOf(market.createChat(ORDER))) as RateLimitError;
+    expect(sent).toHaveLength(1);
+    expect(error.resetAt).toEqual(new Date('2100-01-01T00:00:00Z'));
   });
 
   it('a 420 from the in-flight limit (quota left) has no reset time and backs off', async () => {

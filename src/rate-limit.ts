@@ -1,3 +1,5 @@
+import { parseCount, parseResetTime } from './internal/header-values.ts';
+
 /** The `X-RateLimit-Resource-*` headers of one response: Yandex's per-business hourly quota for the method. */
 export interface RateLimitState {
   /** The business the response was for (the quota is per business). */
@@ -12,23 +14,14 @@ export interface RateLimitState {
 
 /** Reads the rate-limit headers; undefined when the response carried none of them (e.g. from a proxy). */
 export function readRateLimit(headers: Headers, businessId: number): RateLimitState | undefined {
-  const limit = parseCount(headers.get('X-RateLimit-Resource-Limit'));
-  const remaining = parseCount(headers.get('X-RateLimit-Resource-Remaining'));
-  const resetAt = parseHttpDate(headers.get('X-RateLimit-Resource-Until'));
+  const limit = read(headers, 'X-RateLimit-Resource-Limit', parseCount);
+  const remaining = read(headers, 'X-RateLimit-Resource-Remaining', parseCount);
+  const resetAt = read(headers, 'X-RateLimit-Resource-Until', parseResetTime);
   if (limit === undefined && remaining === undefined && resetAt === undefined) return undefined;
   return { businessId, limit, remaining, resetAt };
 }
 
-function parseCount(value: string | null): number | undefined {
-  if (value === null || !/^\s*\d+\s*$/.test(value)) return undefined;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : undefined;
-}
-
-/** An HTTP date (`Thu, 10 Jul 2018 00:42:42 GMT`), or ISO 8601, which some proxies send. */
-export function parseHttpDate(value: string | null): Date | undefined {
-  // Date.parse also takes bare numbers ("-1" is a year): a real date always has letters (a day, T, GMT).
-  if (value === null || !/[a-z]/i.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms);
+function read<T>(headers: Headers, name: string, parse: (value: string) => T | undefined): T | undefined {
+  const value = headers.get(name);
+  return value === null ? undefined : parse(value);
 }

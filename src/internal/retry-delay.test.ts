@@ -21,8 +21,25 @@ describe('parseRetryAfterMs', () => {
     [' 10 ', 10000],
     ['Wed, 25 Nov 2026 12:00:30 GMT', 30000],
     ['Wed, 25 Nov 2026 11:59:00 GMT', -60000],
+    ['Wednesday, 25-Nov-26 12:00:30 GMT', 30000], // RFC 850, obsolete but still an HTTP-date
+    ['Wed Nov 25 12:00:30 2026', 30000], // asctime, always GMT
+    ['Wed Nov  5 12:00:00 2026', -20 * 24 * 3600 * 1000],
     ['soon', undefined],
     ['-1', undefined],
+    // Date.parse reads these as 2030-01-01 and 2001-05-01: they are not HTTP-dates.
+    ['later 2030', undefined],
+    ['garbage 5', undefined],
+    ['Nov 2030', undefined],
+    ['2026-11-25T12:00:30Z', undefined], // ISO 8601 is not an HTTP-date
+    ['Wed, 31 Feb 2026 12:00:00 GMT', undefined], // Date.parse rolls it over to 3 March
+    ['Wed, 25 Nov 2026 24:00:00 GMT', undefined],
+    ['Wed, 25 Nov 2026 12:00:30 UTC', undefined],
+    ['Wed, 25 Nov 2026 12:00:30 +0000', undefined],
+    ['Wed, 5 Nov 2026 12:00:30 GMT', undefined], // the day has two digits in IMF-fixdate
+    ['.5', undefined],
+    ['5.', undefined],
+    ['+5', undefined],
+    ['5 s', undefined],
   ])('%j -> %j', (value, expected) => {
     expect(parseRetryAfterMs(value, NOW)).toBe(expected);
   });
@@ -67,6 +84,20 @@ describe('serverResetAt', () => {
     expect(serverResetAt(503, retryAfter, undefined, NOW)).toEqual(new Date(NOW + 7_000));
   });
 
+  it('reports a reset past a year as the server said it', () => {
+    const h = headers({ 'Retry-After': 'Sat, 01 Jan 2100 00:00:00 GMT' });
+    expect(serverResetAt(503, h, undefined, NOW)).toEqual(new Date('2100-01-01T00:00:00Z'));
+    const reset = headers({ ...until, 'X-RateLimit-Resource-Until': 'Sat, 01 Jan 2100 00:00:00 GMT' });
+    expect(serverResetAt(420, reset, readRateLimit(reset, 1), NOW)).toEqual(new Date('2100-01-01T00:00:00Z'));
+  });
+
+  it('reports a reset too far for a Date as the last valid Date, not an invalid one', () => {
+    for (const seconds of ['99999999999999', '9'.repeat(400)]) {
+      const resetAt = serverResetAt(420, headers({ 'Retry-After': seconds }), undefined, NOW);
+      expect(resetAt?.toISOString()).toBe('+275760-09-13T00:00:00.000Z');
+    }
+  });
+
   it('ignores the reset when quota remains (the 420 came from the in-flight limit)', () => {
     const h = headers({ ...until, 'X-RateLimit-Resource-Remaining': '3' });
     expect(serverResetAt(420, h, readRateLimit(h, 1), NOW)).toBeUndefined();
@@ -74,6 +105,26 @@ describe('serverResetAt', () => {
 });
 
 describe('readRateLimit', () => {
+  it('reads X-RateLimit-Resource-Until as an HTTP date, or a full ISO 8601 time with its zone', () => {
+    const resetAt = (until: string) =>
+      readRateLimit(new Headers({ 'X-RateLimit-Resource-Until': until }), 1)?.resetAt;
+    expect(resetAt('Wed, 25 Nov 2026 13:00:00 GMT')).toEqual(new Date('2026-11-25T13:00:00Z'));
+    expect(resetAt('Wednesday, 25-Nov-26 13:00:00 GMT')).toEqual(new Date('2026-11-25T13:00:00Z'));
+    expect(resetAt('Wed Nov 25 13:00:00 2026')).toEqual(new Date('2026-11-25T13:00:00Z'));
+    expect(resetAt('2026-11-25T13:00:00Z')).toEqual(new Date('2026-11-25T13:00:00Z'));
+    expect(resetAt('2026-11-25T16:00:00.250+03:00')).toEqual(new Date('2026-11-25T13:00:00.250Z'));
+    // Lenient Date.parse would take all of these; without a zone the time is ambiguous.
+    for (const loose of [
+      'later 2030',
+      'garbage 5',
+      '2026-11-25 13:00',
+      '2026-11-25T13:00:00',
+      '2026-11-25',
+    ]) {
+      expect(resetAt(loose), loose).toBeUndefined();
+    }
+  });
+
   it('parses the three headers, tolerating missing or malformed ones', () => {
     expect(readRateLimit(new Headers(), 1)).toBeUndefined();
     expect(

@@ -1,4 +1,5 @@
-import { parseHttpDate, type RateLimitState } from '../rate-limit.ts';
+import type { RateLimitState } from '../rate-limit.ts';
+import { parseDeltaSecondsMs, parseHttpDate } from './header-values.ts';
 
 /** Statuses worth another attempt: rate limits (Yandex's 420, the standard 429) and transient 5xx. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([420, 429, 500, 502, 503, 504]);
@@ -18,10 +19,8 @@ export function backoffDelayMs(retry: number, random: () => number = Math.random
 /** `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP date. */
 export function parseRetryAfterMs(value: string | null, now: number): number | undefined {
   if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = parseHttpDate(trimmed);
-  return date === undefined ? undefined : date.getTime() - now;
+  const date = parseHttpDate(value);
+  return date === undefined ? parseDeltaSecondsMs(value) : date.getTime() - now;
 }
 
 /**
@@ -35,7 +34,8 @@ export function serverResetAt(
   rateLimit: RateLimitState | undefined,
   now: number,
 ): Date | undefined {
-  const serverNow = parseHttpDate(headers.get('Date'))?.getTime() ?? now;
+  const date = headers.get('Date');
+  const serverNow = (date === null ? undefined : parseHttpDate(date))?.getTime() ?? now;
   const retryAfterMs = parseRetryAfterMs(headers.get('Retry-After'), serverNow);
   if (retryAfterMs !== undefined) return inOurClock(now, retryAfterMs);
   if (!isRateLimitStatus(status)) return undefined;
@@ -45,11 +45,15 @@ export function serverResetAt(
   return inOurClock(now, rateLimit.resetAt.getTime() - serverNow);
 }
 
-/** A year: anything longer in a header is nonsense, and past ~275,000 years not even a valid Date. */
-const MAX_SERVER_WAIT_MS = 365 * 24 * 3600 * 1000;
+/** The last moment a Date can hold (year 275760). */
+const MAX_DATE_MS = 8.64e15;
 
+/**
+ * The server's moment, moved into our clock. However far it is, it is reported as the server said it (a
+ * wait that long fails against maxRetryDelayMs anyway); only beyond what a Date can hold is it clamped.
+ */
 function inOurClock(now: number, waitMs: number): Date {
-  return new Date(now + Math.min(waitMs, MAX_SERVER_WAIT_MS));
+  return new Date(Math.min(now + waitMs, MAX_DATE_MS));
 }
 
 export function isRateLimitStatus(status: number): boolean {
