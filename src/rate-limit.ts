@@ -1,4 +1,4 @@
-import { parseCount, parseResetTime } from './internal/header-values.ts';
+import { headerValues, highest, lowest, parseCount, parseResetTime } from './internal/header-values.ts';
 
 /** The `X-RateLimit-Resource-*` headers of one response: Yandex's per-business hourly quota for the method. */
 export interface RateLimitState {
@@ -12,16 +12,16 @@ export interface RateLimitState {
   resetAt: Date | undefined;
 }
 
-/** Reads the rate-limit headers; undefined when the response carried none of them (e.g. from a proxy). */
+/**
+ * Reads the rate-limit headers; undefined when the response carried none of them (e.g. from a proxy).
+ * A header sent more than once is read on the safe side: the lowest Limit and Remaining, the latest Until.
+ */
 export function readRateLimit(headers: Headers, businessId: number): RateLimitState | undefined {
-  const limit = read(headers, 'X-RateLimit-Resource-Limit', parseCount);
-  const remaining = read(headers, 'X-RateLimit-Resource-Remaining', parseCount);
-  const resetAt = read(headers, 'X-RateLimit-Resource-Until', parseResetTime);
+  const limit = lowest(headerValues(headers.get('X-RateLimit-Resource-Limit'), parseCount));
+  const remaining = lowest(headerValues(headers.get('X-RateLimit-Resource-Remaining'), parseCount));
+  const resets = headerValues(headers.get('X-RateLimit-Resource-Until'), parseResetTime);
+  const latest = highest(resets.map((date) => date.getTime()));
+  const resetAt = latest === undefined ? undefined : new Date(latest);
   if (limit === undefined && remaining === undefined && resetAt === undefined) return undefined;
   return { businessId, limit, remaining, resetAt };
-}
-
-function read<T>(headers: Headers, name: string, parse: (value: string) => T | undefined): T | undefined {
-  const value = headers.get(name);
-  return value === null ? undefined : parse(value);
 }

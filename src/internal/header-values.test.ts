@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseCount, parseDeltaSecondsMs, parseHttpDate, parseResetTime } from './header-values.ts';
+import {
+  headerValues,
+  highest,
+  lowest,
+  parseCount,
+  parseDeltaSecondsMs,
+  parseHttpDate,
+  parseResetTime,
+} from './header-values.ts';
 
 const iso = (value: string) => parseHttpDate(value)?.toISOString();
 
@@ -101,5 +109,24 @@ describe('parseDeltaSecondsMs and parseCount', () => {
     expect(['', '-1', '1.5', '1e3', '9007199254740992', 'x'].map(parseCount)).toEqual(
       Array(6).fill(undefined),
     );
+  });
+});
+
+describe('headerValues', () => {
+  const keep = (element: string) => element;
+
+  it('splits the copies of a repeated header, keeping the comma inside an HTTP-date', () => {
+    expect(headerValues(null, keep)).toEqual([]);
+    expect(headerValues(' 1 ,2,, 3 ', keep)).toEqual(['1', '2', '', '3']);
+    expect(
+      headerValues('Sun, 06 Nov 1994 08:49:37 GMT, Sunday, 06-Nov-94 08:49:37 GMT,7, Wed', keep),
+    ).toEqual(['Sun, 06 Nov 1994 08:49:37 GMT', 'Sunday, 06-Nov-94 08:49:37 GMT', '7', 'Wed']);
+    expect(headerValues('Sund, 06 Nov 1994', keep)).toEqual(['Sund', '06 Nov 1994']);
+    expect(headerValues('1, x, 2', parseCount)).toEqual([1, 2]);
+  });
+
+  it('lowest and highest are undefined for no values', () => {
+    expect([lowest([]), highest([])]).toEqual([undefined, undefined]);
+    expect([lowest([3, 1, 2]), highest([3, 1, 2])]).toEqual([1, 3]);
   });
 });

@@ -17,6 +17,31 @@ const HTTP_DATE_FORMS = [
 const ISO_DATE_TIME =
   /^(?<year>\d{4})-(?<monthNumber>\d{2})-(?<day>\d{2})T(?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2})(?<fraction>\.\d{1,9})?(?:Z|(?<sign>[+-])(?<offsetHours>\d{2}):(?<offsetMinutes>\d{2}))$/;
 
+const BARE_DAY_NAME = new RegExp(`^(?:${DAY_NAMES}|${LONG_DAY_NAMES})$`);
+
+/**
+ * Every valid value of a header that may have been sent more than once: fetch joins the copies with ", ".
+ * The comma after an HTTP-date's day name is part of the date, so a bare day name takes the next element.
+ */
+export function headerValues<T>(value: string | null, parse: (element: string) => T | undefined): T[] {
+  if (value === null) return [];
+  const elements: string[] = [];
+  for (const part of value.split(',')) {
+    const last = elements.at(-1);
+    if (last !== undefined && BARE_DAY_NAME.test(last)) elements[elements.length - 1] = `${last},${part}`;
+    else elements.push(part.trim());
+  }
+  return elements.flatMap((element) => parse(element) ?? []);
+}
+
+export function lowest(values: number[]): number | undefined {
+  return values.length === 0 ? undefined : Math.min(...values);
+}
+
+export function highest(values: number[]): number | undefined {
+  return values.length === 0 ? undefined : Math.max(...values);
+}
+
 /** An HTTP-date of RFC 9110 (`Wed, 25 Nov 2026 12:00:00 GMT` or an obsolete form), else undefined. */
 export function parseHttpDate(value: string): Date | undefined {
   for (const form of HTTP_DATE_FORMS) {

@@ -44,6 +44,24 @@ describe('parseRetryAfterMs', () => {
     expect(parseRetryAfterMs(value, NOW)).toBe(expected);
   });
 
+  // A header sent twice arrives joined by ", ": the longest valid wait counts; the commas of HTTP-dates stay.
+  it.each([
+    ['2, 2', 2000],
+    ['2,5', 5000],
+    ['5, 2', 5000],
+    ['garbage, 3, later 2030', 3000],
+    ['Wed, 25 Nov 2026 12:00:30 GMT, Wed, 25 Nov 2026 12:00:10 GMT', 30000],
+    ['3, Wed, 25 Nov 2026 12:00:10 GMT', 10000],
+    ['Wed, 25 Nov 2026 11:59:00 GMT, 1', 1000],
+    ['Wednesday, 25-Nov-26 12:00:40 GMT, Wed Nov 25 12:00:30 2026', 40000],
+    ['Wed, 25 Nov 2026 12:00:30 GMT,', 30000],
+    ['Wed, 2', undefined],
+    ['Wed', undefined],
+    [', ,', undefined],
+  ])('repeated: %j -> %j', (value, expected) => {
+    expect(parseRetryAfterMs(value, NOW)).toBe(expected);
+  });
+
   it('is undefined without the header', () => {
     expect(parseRetryAfterMs(null, NOW)).toBeUndefined();
   });
@@ -98,6 +116,18 @@ describe('serverResetAt', () => {
     }
   });
 
+  it('waits for the longest of a repeated Retry-After, against the earliest of a repeated Date', () => {
+    const h = new Headers();
+    h.append('Retry-After', '2');
+    h.append('Retry-After', '2');
+    expect(serverResetAt(503, h, undefined, NOW)).toEqual(new Date(NOW + 2000));
+    h.append('Date', 'Wed, 25 Nov 2026 11:59:50 GMT');
+    h.append('Date', 'Wed, 25 Nov 2026 11:59:40 GMT');
+    h.append('Date', 'garbage');
+    h.append('Retry-After', 'Wed, 25 Nov 2026 12:00:00 GMT');
+    expect(serverResetAt(503, h, undefined, NOW)).toEqual(new Date(NOW + 20_000));
+  });
+
   it('ignores the reset when quota remains (the 420 came from the in-flight limit)', () => {
     const h = headers({ ...until, 'X-RateLimit-Resource-Remaining': '3' });
     expect(serverResetAt(420, h, readRateLimit(h, 1), NOW)).toBeUndefined();
@@ -123,6 +153,26 @@ describe('readRateLimit', () => {
     ]) {
       expect(resetAt(loose), loose).toBeUndefined();
     }
+  });
+
+  it('reads repeated headers as the lowest Limit and Remaining and the latest Until', () => {
+    const h = new Headers();
+    for (const [limit, remaining, until] of [
+      ['1000', '5', 'Wed, 25 Nov 2026 12:10:00 GMT'],
+      ['500', '0', 'Wed, 25 Nov 2026 13:00:00 GMT'],
+      ['x', 'x', 'later 2030'],
+      ['2000', '7', '2026-11-25T12:30:00Z'],
+    ] as const) {
+      h.append('X-RateLimit-Resource-Limit', limit);
+      h.append('X-RateLimit-Resource-Remaining', remaining);
+      h.append('X-RateLimit-Resource-Until', until);
+    }
+    expect(readRateLimit(h, 1)).toEqual({
+      businessId: 1,
+      limit: 500,
+      remaining: 0,
+      resetAt: new Date('2026-11-25T13:00:00Z'),
+    });
   });
 
   it('parses the three headers, tolerating missing or malformed ones', () => {

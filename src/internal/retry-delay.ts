@@ -1,5 +1,5 @@
 import type { RateLimitState } from '../rate-limit.ts';
-import { parseDeltaSecondsMs, parseHttpDate } from './header-values.ts';
+import { headerValues, highest, lowest, parseDeltaSecondsMs, parseHttpDate } from './header-values.ts';
 
 /** Statuses worth another attempt: rate limits (Yandex's 420, the standard 429) and transient 5xx. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([420, 429, 500, 502, 503, 504]);
@@ -16,11 +16,17 @@ export function backoffDelayMs(retry: number, random: () => number = Math.random
   return Math.round(base * (1 - 0.25 * random()));
 }
 
-/** `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP date. */
+/**
+ * `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP-date. Sent more than once, the longest
+ * wait counts: coming back too early only earns another refusal.
+ */
 export function parseRetryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  const date = parseHttpDate(value);
-  return date === undefined ? parseDeltaSecondsMs(value) : date.getTime() - now;
+  return highest(
+    headerValues(value, (element) => {
+      const date = parseHttpDate(element);
+      return date === undefined ? parseDeltaSecondsMs(element) : date.getTime() - now;
+    }),
+  );
 }
 
 /**
@@ -34,8 +40,9 @@ export function serverResetAt(
   rateLimit: RateLimitState | undefined,
   now: number,
 ): Date | undefined {
-  const date = headers.get('Date');
-  const serverNow = (date === null ? undefined : parseHttpDate(date))?.getTime() ?? now;
+  // Of a repeated Date, the earliest: it makes the longest wait.
+  const dates = headerValues(headers.get('Date'), parseHttpDate);
+  const serverNow = lowest(dates.map((date) => date.getTime())) ?? now;
   const retryAfterMs = parseRetryAfterMs(headers.get('Retry-After'), serverNow);
   if (retryAfterMs !== undefined) return inOurClock(now, retryAfterMs);
   if (!isRateLimitStatus(status)) return undefined;
