@@ -198,11 +198,7 @@ describe('error responses', () => {
 
 describe('responses that break the contract', () => {
   it.each([
-    [
-      'an empty body',
-      new Response('', { status: 200 }),
-      'HTTP 200 with an empty body; expected JSON',
-    ],
+    ['an empty body', new Response('', { status: 200 }), 'HTTP 200 with an empty body; expected JSON'],
     [
       'an HTML body',
       new Response('<!doctype html><p>maintenance</p>', {
@@ -389,8 +385,17 @@ describe('retry delays', () => {
     expect(sent).toHaveLength(1);
     expect(error).toBeInstanceOf(RateLimitError);
     const { resetAt, retryAfterMs } = error as RateLimitError;
-    expect(resetAt?.getTime()).toBe(8.64e15); // the latest time a Date holds: as far as the server said
-    expect(retryAfterMs).toBe(8.64e15 - Date.now());
+    // As far as a Date goes (the server's 3 million years are past it), not an invalid Date.
+    expect(resetAt?.toISOString()).toBe('+275760-09-13T00:00:00.000Z');
+    expect(retryAfterMs).toBe(8.64e15 - Date.parse('2026-11-25T12:00:00Z'));
+  });
+
+  it('reports a far Retry-After date as the server said it, and fails at once', async () => {
+    const farAway = { 'Retry-After': 'Sat, 01 Jan 2100 00:00:00 GMT' };
+    const { market, sent } = client([apiError(420, 'LIMIT_EXCEEDED', 'x', farAway)]);
+    const error = (await rejectionOf(market.createChat(ORDER))) as RateLimitError;
+    expect(sent).toHaveLength(1);
+    expect(error.resetAt).toEqual(new Date('2100-01-01T00:00:00Z'));
   });
 
   it('a 420 from the in-flight limit (quota left) is sent again after a short doubling wait, not counted as a retry', async () => {
@@ -400,7 +405,10 @@ describe('retry delays', () => {
     };
     const parallel = apiError(420, 'LIMIT_EXCEEDED', 'Hit rate limit of 4 parallel requests', headers);
     const onHeld = vi.fn();
-    const { market, sent } = client([parallel, parallel, parallel, ok(7)], { maxRetries: 0, hooks: { onHeld } });
+    const { market, sent } = client([parallel, parallel, parallel, ok(7)], {
+      maxRetries: 0,
+      hooks: { onHeld },
+    });
     const result = market.createChat(ORDER);
     await vi.runAllTimersAsync();
     await expect(result).resolves.toEqual({ chatId: 7 });
@@ -422,7 +430,9 @@ describe('retry delays', () => {
     expect(error.message).toContain("past the call's deadlineMs (10000 ms)");
     expect(Date.now() - (sent[0]?.at ?? 0)).toBeLessThanOrEqual(10_000);
     // Waits of 13, 25, 50 ... 800 ms, then 1000 ms each (2 s halved by the jitter): no tight loop.
-    expect(offsets(sent)).toEqual([0, 13, 38, 88, 188, 388, 788, 1588, 2588, 3588, 4588, 5588, 6588, 7588, 8588, 9588]);
+    expect(offsets(sent)).toEqual([
+      0, 13, 38, 88, 188, 388, 788, 1588, 2588, 3588, 4588, 5588, 6588, 7588, 8588, 9588,
+    ]);
   });
 
   it('applies the cap to Retry-After on a 5xx too', async () => {

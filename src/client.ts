@@ -182,7 +182,9 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
   });
 
   return {
-    createChat: method<CreateChatInput, Parameters<typeof createChat.toRequest>[0], CreateChatResult>(createChat),
+    createChat: method<CreateChatInput, Parameters<typeof createChat.toRequest>[0], CreateChatResult>(
+      createChat,
+    ),
     get rateLimit() {
       return engine.lastRateLimit;
     },
@@ -214,6 +216,8 @@ function callSettings(
     signal: options.signal === undefined ? undefined : checkSignal(options.signal),
     maxRetries: checkCount('maxRetries', options.maxRetries ?? defaults.maxRetries),
     timeoutMs: checkMilliseconds('timeoutMs', options.timeoutMs ?? defaults.timeoutMs, { allowZero: false }),
-    deadlineMs: checkMilliseconds('deadlineMs', options.deadlineMs ?? defaults.deadlineMs, { allowZero: false }),
+    deadlineMs: checkMilliseconds('deadlineMs', options.deadlineMs ?? defaults.deadlineMs, {
+      allowZero: false,
+    }),
   };
 }

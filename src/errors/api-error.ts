@@ -53,7 +53,14 @@ export class ApiError extends MarketError {
   }
 }
 
-function describeApiError({ operation, status, errors, attempts, bodyProblem, note }: ApiErrorDetails): string {
+function describeApiError({
+  operation,
+  status,
+  errors,
+  attempts,
+  bodyProblem,
+  note,
+}: ApiErrorDetails): string {
   const reasons = describeErrors(errors);
   const detail = reasons || bodyProblem || 'no error details in the body';
   const tail = note === undefined ? '' : `; ${note}`;

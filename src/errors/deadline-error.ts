@@ -16,9 +16,17 @@ export class DeadlineError extends MarketError {
 
   constructor(
     operation: string,
-    details: { limitMs: number; bound: 'deadlineMs' | 'maxRetryDelayMs'; waitingFor: 'slot' | 'response'; attempts: number },
+    details: {
+      limitMs: number;
+      bound: 'deadlineMs' | 'maxRetryDelayMs';
+      waitingFor: 'slot' | 'response';
+      attempts: number;
+    },
   ) {
-    const what = details.waitingFor === 'slot' ? 'waiting for an in-flight slot of the business' : 'waiting for a response';
+    const what =
+      details.waitingFor === 'slot'
+        ? 'waiting for an in-flight slot of the business'
+        : 'waiting for a response';
     super(
       `${operation}: gave up ${what}: ${details.bound} (${details.limitMs} ms) passed (${attemptCount(details.attempts)})`,
     );

@@ -13,7 +13,7 @@ import { RateLimitError } from '../errors/rate-limit-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
 import { emit, type MarketClientHooks } from '../hooks.ts';
-import { type RateLimitState, readRateLimit, parseHttpDate } from '../rate-limit.ts';
+import { type RateLimitState, readRateLimit } from '../rate-limit.ts';
 import { onAbort, untilAborted } from './abort.ts';
 import { attemptCount } from './attempts.ts';
 import { BodyTooLargeError, limitBody } from './body-limit.ts';
@@ -23,8 +23,7 @@ import type { Operation } from './operation.ts';
 import { QuotaBook } from './quota-book.ts';
 import { type Failure, type FailureKind, type Outcome, readResponse } from './read-response.ts';
 import { redactedHeaders } from './redact.ts';
-import { resetTime } from './reset-time.ts';
-import { backoffDelayMs, parallelLimitDelayMs } from './retry-delay.ts';
+import { backoffDelayMs, parallelLimitDelayMs, serverDate, serverResetAt } from './retry-delay.ts';
 import { ServerClock } from './server-clock.ts';
 import { sleep } from './sleep.ts';
 
@@ -121,7 +120,12 @@ export function createEngine(settings: EngineSettings) {
       const release = await gate.acquire(businessId, signal, slotWaitMs, () => {
         const bound = slotWaitMs < maxRetryDelayMs ? 'deadlineMs' : 'maxRetryDelayMs';
         const limitMs = bound === 'deadlineMs' ? call.deadlineMs : maxRetryDelayMs;
-        return new DeadlineError(operation.name, { limitMs, bound, waitingFor: 'slot', attempts: progress.sent });
+        return new DeadlineError(operation.name, {
+          limitMs,
+          bound,
+          waitingFor: 'slot',
+          attempts: progress.sent,
+        });
       });
       // The slot may have been handed over while the signal aborted, or the quota ran out while queued.
       if (signal?.aborted) {
@@ -156,7 +160,8 @@ export function createEngine(settings: EngineSettings) {
         const error = unsure
           ? new DeliveryUnknownError(operation.name, failure.toError(attempt), attempt)
           : failure.toError(attempt);
-        if (hooks.onAttemptError !== undefined) emit(hooks.onAttemptError, { ...at, error, willRetry: false });
+        if (hooks.onAttemptError !== undefined)
+          emit(hooks.onAttemptError, { ...at, error, willRetry: false });
         throw error;
       }
       if (kind === 'parallel-limit') congestion++;
@@ -172,11 +177,18 @@ export function createEngine(settings: EngineSettings) {
       if (kind === 'parallel-limit') {
         if (hooks.onHeld !== undefined) {
           const until = new Date(Date.now() + delayMs);
-          emit(hooks.onHeld, { operation: operation.name, businessId, reason: 'parallel-limit', delayMs, until });
+          emit(hooks.onHeld, {
+            operation: operation.name,
+            businessId,
+            reason: 'parallel-limit',
+            delayMs,
+            until,
+          });
         }
       } else {
         retries++;
-        if (hooks.onRetry !== undefined) emit(hooks.onRetry, { ...at, delayMs, reason: failure.toError(attempt) });
+        if (hooks.onRetry !== undefined)
+          emit(hooks.onRetry, { ...at, delayMs, reason: failure.toError(attempt) });
       }
       await sleep(delayMs, signal);
     }
@@ -297,12 +309,13 @@ export function createEngine(settings: EngineSettings) {
     // Outside the try: a response that cannot be read is that response's problem, not a lost connection.
     const { response } = result;
     const receivedAt = Date.now();
-    const serverDate = parseHttpDate(response.headers.get('Date'));
-    if (serverDate !== undefined) clock.observe(serverDate.getTime(), exchange.sentAt, receivedAt);
+    const date = serverDate(response.headers);
+    if (date !== undefined) clock.observe(date, exchange.sentAt, receivedAt);
     const rateLimit = readRateLimit(response.headers, businessId);
     if (rateLimit !== undefined) {
       lastRateLimit = rateLimit;
-      const resetAtLocal = rateLimit.resetAt === undefined ? undefined : clock.toLocal(rateLimit.resetAt.getTime());
+      const resetAtLocal =
+        rateLimit.resetAt === undefined ? undefined : clock.toLocal(rateLimit.resetAt.getTime());
       quotas.observe(rateLimit, operation.name, resetAtLocal);
     }
     if (hooks.onResponse !== undefined) {
@@ -317,7 +330,7 @@ export function createEngine(settings: EngineSettings) {
     }
     const resetAt = response.ok
       ? undefined
-      : resetTime(response.status, response.headers, rateLimit, receivedAt, clock.offsetMs);
+      : serverResetAt(response.status, response.headers, rateLimit, receivedAt, clock.offsetMs);
     return readResponse(operation, response, response.ok ? result.data : result.error, rateLimit, resetAt);
   }
 
@@ -339,14 +352,32 @@ export function createEngine(settings: EngineSettings) {
     if (timedOut && byDeadline) {
       return final(
         (attempts) =>
-          new DeadlineError(operation, { limitMs: call.deadlineMs, bound: 'deadlineMs', waitingFor: 'response', attempts }),
+          new DeadlineError(operation, {
+            limitMs: call.deadlineMs,
+            bound: 'deadlineMs',
+            waitingFor: 'response',
+            attempts,
+          }),
       );
     }
     if (timedOut) {
-      return { ok: false, failure: { kind: 'timeout', resetAt: undefined, toError: (n) => new TimeoutError(operation, limitMs, n) } };
+      return {
+        ok: false,
+        failure: {
+          kind: 'timeout',
+          resetAt: undefined,
+          toError: (n) => new TimeoutError(operation, limitMs, n),
+        },
+      };
     }
     if (cause instanceof FetchMisuse) {
-      return final((attempts) => new FetchError(`${operation}: ${cause.message} (${attemptCount(attempts)})`, { cause: cause.cause, attempts }));
+      return final(
+        (attempts) =>
+          new FetchError(`${operation}: ${cause.message} (${attemptCount(attempts)})`, {
+            cause: cause.cause,
+            attempts,
+          }),
+      );
     }
     if (response !== undefined) {
       const status = `HTTP ${response.status} body`;
@@ -354,19 +385,32 @@ export function createEngine(settings: EngineSettings) {
         return final(() => new UnexpectedResponseError(operation, `${status} ${cause.message}`, response));
       }
       if (isDecodingFailure(cause)) {
-        return final(() => new UnexpectedResponseError(operation, `${status} could not be decoded: ${describeCause(cause)}`, response));
+        return final(
+          () =>
+            new UnexpectedResponseError(
+              operation,
+              `${status} could not be decoded: ${describeCause(cause)}`,
+              response,
+            ),
+        );
       }
     }
     if (isRefusedUrl(cause)) {
       return final(
         (attempts) =>
-          new FetchError(`${operation}: fetch refused ${baseUrl}: ${describeCause(cause)}; check baseUrl (${attemptCount(attempts)})`, {
-            cause,
-            attempts,
-          }),
+          new FetchError(
+            `${operation}: fetch refused ${baseUrl}: ${describeCause(cause)}; check baseUrl (${attemptCount(attempts)})`,
+            {
+              cause,
+              attempts,
+            },
+          ),
       );
     }
-    const where = response === undefined ? `no response from ${host}` : `the connection broke while reading the HTTP ${response.status} body from ${host}`;
+    const where =
+      response === undefined
+        ? `no response from ${host}`
+        : `the connection broke while reading the HTTP ${response.status} body from ${host}`;
     return {
       ok: false,
       failure: {
@@ -382,7 +426,13 @@ export function createEngine(settings: EngineSettings) {
   }
 
   /** The fetch for one attempt: reports it to onRequest, ties it to the attempt's signal, caps the body. */
-  function sender(operation: string, businessId: number, attempt: number, signal: AbortSignal, exchange: Exchange) {
+  function sender(
+    operation: string,
+    businessId: number,
+    attempt: number,
+    signal: AbortSignal,
+    exchange: Exchange,
+  ) {
     return (request: Request): Promise<Response> => {
       if (hooks.onRequest !== undefined) {
         emit(hooks.onRequest, {

@@ -32,28 +32,35 @@ export function checkToken(field: 'apiKey' | 'oauthToken', value: unknown): stri
   return value;
 }
 
-/** https anywhere; plain http only on loopback, where a mock or a local proxy runs. */
+/**
+ * https anywhere; plain http only on loopback, where a mock or a local proxy runs. A refused value is never
+ * echoed whole: userinfo, a query or a path may hold a key, and a string that is no URL may be one.
+ */
 export function checkBaseUrl(value: unknown): string {
   if (typeof value !== 'string')
     throw new ValidationError('baseUrl', `must be a string, got ${describe(value)}`);
-  if (!URL.canParse(value))
-    throw new ValidationError('baseUrl', `must be an absolute URL, got ${describe(value)}`);
+  if (!URL.canParse(value)) {
+    throw new ValidationError(
+      'baseUrl',
+      'must be an absolute URL with its scheme, such as https://api.partner.market.yandex.ru ' +
+        '(the value is not shown: it may hold credentials)',
+    );
+  }
   const url = new URL(value);
   if (url.username !== '' || url.password !== '') {
     throw new ValidationError('baseUrl', 'must not contain credentials; pass apiKey or oauthToken instead');
   }
   if (url.search !== '' || url.hash !== '') {
-    // Not echoed: a query is where people put keys.
     throw new ValidationError('baseUrl', 'must not have a query or fragment');
   }
-  const loopback = LOOPBACK_HOSTS.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ValidationError(
-      'baseUrl',
-      `must use https (plain http only for loopback hosts such as 127.0.0.1), got ${describe(value)}`,
-    );
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname))) {
+    return value.replace(/\/+$/, '');
   }
-  return value.replace(/\/+$/, '');
+  const got = url.protocol === 'http:' ? `${url.protocol}//${url.host}` : `a ${url.protocol} URL`;
+  throw new ValidationError(
+    'baseUrl',
+    `must use https (plain http only for loopback hosts such as 127.0.0.1), got ${got}`,
+  );
 }
 
 export function checkCount(field: string, value: unknown): number {

@@ -54,7 +54,8 @@ export class QuotaBook {
     if (lane === undefined) return undefined;
     if (lane.blockedUntil > now) return lane.blockedUntil;
     const { remaining } = lane.state;
-    if (remaining === undefined || lane.resetAtLocal === undefined || lane.resetAtLocal <= now) return undefined;
+    if (remaining === undefined || lane.resetAtLocal === undefined || lane.resetAtLocal <= now)
+      return undefined;
     return remaining - lane.sentSince <= 0 ? lane.resetAtLocal : undefined;
   }
 

@@ -87,7 +87,11 @@ export function readResponse<Result>(
   };
 }
 
-function failureKind(status: number, rateLimit: RateLimitState | undefined, resetAt: Date | undefined): FailureKind {
+function failureKind(
+  status: number,
+  rateLimit: RateLimitState | undefined,
+  resetAt: Date | undefined,
+): FailureKind {
   if (isRateLimitStatus(status)) {
     // Yandex answers both of its limits with 420; quota left means the in-flight one was hit.
     if (rateLimit?.remaining !== undefined && rateLimit.remaining > 0) return 'parallel-limit';

@@ -1,4 +1,5 @@
-import { parseHttpDate, type RateLimitState } from '../rate-limit.ts';
+import type { RateLimitState } from '../rate-limit.ts';
+import { headerValues, highest, lowest, parseDeltaSecondsMs, parseHttpDate } from './header-values.ts';
 
 /** Statuses worth another attempt: rate limits (Yandex's 420, the standard 429) and transient 5xx. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([420, 429, 500, 502, 503, 504]);
@@ -15,41 +16,55 @@ export function backoffDelayMs(retry: number, random: () => number = Math.random
   return Math.round(base * (1 - 0.25 * random()));
 }
 
-/** `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP date. */
+/**
+ * `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP-date. Sent more than once, the longest
+ * wait counts: coming back too early only earns another refusal.
+ */
 export function parseRetryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = parseHttpDate(trimmed);
-  return date === undefined ? undefined : date.getTime() - now;
+  return highest(
+    headerValues(value, (element) => {
+      const date = parseHttpDate(element);
+      return date === undefined ? parseDeltaSecondsMs(element) : date.getTime() - now;
+    }),
+  );
 }
 
 /**
- * When the server said to come back, in this machine's clock: `Retry-After` first, else the rate-limit
- * reset of a 420/429. Dates in headers are in the server's clock, so they are read relative to its `Date`
- * header when it sent one: a client whose clock is minutes off still waits the right time.
+ * When the server said to come back, in our clock: `Retry-After` first, else the quota reset of a 420/429
+ * whose quota is used up. Header dates are in the server's clock; `offsetMs` (server minus ours, from
+ * ServerClock) moves them into ours, so a client whose clock is minutes off still waits the right time.
  */
 export function serverResetAt(
   status: number,
   headers: Headers,
   rateLimit: RateLimitState | undefined,
-  now: number,
+  receivedAt: number,
+  offsetMs: number,
 ): Date | undefined {
-  const serverNow = parseHttpDate(headers.get('Date'))?.getTime() ?? now;
+  const serverNow = receivedAt + offsetMs;
   const retryAfterMs = parseRetryAfterMs(headers.get('Retry-After'), serverNow);
-  if (retryAfterMs !== undefined) return inOurClock(now, retryAfterMs);
+  if (retryAfterMs !== undefined) return inOurClock(receivedAt, retryAfterMs);
   if (!isRateLimitStatus(status)) return undefined;
   // A 420 with quota left is the in-flight limit, not the hourly one: the reset time says nothing then.
   if (rateLimit?.remaining !== undefined && rateLimit.remaining > 0) return undefined;
   if (rateLimit?.resetAt === undefined) return undefined;
-  return inOurClock(now, rateLimit.resetAt.getTime() - serverNow);
+  return inOurClock(receivedAt, rateLimit.resetAt.getTime() - serverNow);
 }
 
-/** A year: anything longer in a header is nonsense, and past ~275,000 years not even a valid Date. */
-const MAX_SERVER_WAIT_MS = 365 * 24 * 3600 * 1000;
+/** The response's `Date` (ms); of a repeated one the earliest, which makes the longest waits. */
+export function serverDate(headers: Headers): number | undefined {
+  return lowest(headerValues(headers.get('Date'), parseHttpDate).map((date) => date.getTime()));
+}
 
+/** The last moment a Date can hold (year 275760). */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * The server's moment, moved into our clock. However far it is, it is reported as the server said it (a
+ * wait that long fails against maxRetryDelayMs anyway); only beyond what a Date can hold is it clamped.
+ */
 function inOurClock(now: number, waitMs: number): Date {
-  return new Date(now + Math.min(waitMs, MAX_SERVER_WAIT_MS));
+  return new Date(Math.min(now + waitMs, MAX_DATE_MS));
 }
 
 export function isRateLimitStatus(status: number): boolean {

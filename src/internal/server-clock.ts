@@ -25,7 +25,8 @@ export class ServerClock {
 
   /** Milliseconds to add to our clock to get the server's. */
   get offsetMs(): number {
-    return Math.min(Math.max(0, this.#low), this.#high);
+    if (this.#low <= 0 && 0 <= this.#high) return 0;
+    return (this.#low + this.#high) / 2;
   }
 
   /** A time in the server's clock (e.g. `X-RateLimit-Resource-Until`), in ours. */

@@ -1,7 +1,11 @@
 import { createChatRules } from '../../generated/rules.ts';
 import type { ChatContextDTO, CreateChatResultDTO } from '../../generated/schema.ts';
 import type { Operation } from '../internal/operation.ts';
-import { findProblem, type ValidCreateChatInput, validateCreateChatInput } from '../internal/validate-input.ts';
+import {
+  findProblem,
+  type ValidCreateChatInput,
+  validateCreateChatInput,
+} from '../internal/validate-input.ts';
 
 export interface CreateChatInput {
   /** The business (cabinet) id: a positive integer, at most `Number.MAX_SAFE_INTEGER`. */
