@@ -15,7 +15,7 @@ import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts'
 import { emit, type MarketClientHooks } from '../hooks.ts';
 import { type RateLimitState, readRateLimit } from '../rate-limit.ts';
 import { onAbort, untilAborted } from './abort.ts';
-import { attemptCount } from './attempts.ts';
+import { attemptCount, noteTail } from './attempts.ts';
 import { BodyTooLargeError, limitBody } from './body-limit.ts';
 import { BusinessGate, type GateStats } from './business-gate.ts';
 import { describeCause, isDecodingFailure, isNotConnected, isRefusedUrl } from './fetch-failure.ts';
@@ -88,10 +88,10 @@ export function createEngine(settings: EngineSettings) {
     valid: Valid,
     call: CallSettings,
   ): Promise<Result> {
-    call.signal?.throwIfAborted();
     operationsSeen.add(operation.name);
     const progress = { sent: 0 };
     try {
+      call.signal?.throwIfAborted(); // inside: onFailure sees every failed call, an abort included
       return await run(operation, valid, call, progress);
     } catch (error) {
       if (hooks.onFailure !== undefined) {
@@ -165,7 +165,15 @@ export function createEngine(settings: EngineSettings) {
         throw error;
       }
       if (kind === 'parallel-limit') congestion++;
-      const delayMs = retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
+      let delayMs: number;
+      try {
+        delayMs = retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
+      } catch (error) {
+        // The wait it would take is not allowed: this attempt was the last.
+        if (hooks.onAttemptError !== undefined)
+          emit(hooks.onAttemptError, { ...at, error: error as MarketError, willRetry: false });
+        throw error;
+      }
       if (hooks.onAttemptError !== undefined) {
         emit(hooks.onAttemptError, { ...at, error: failure.toError(attempt), willRetry: true });
       }
@@ -305,6 +313,8 @@ export function createEngine(settings: EngineSettings) {
     } finally {
       clearTimeout(timer);
       stopForwarding?.();
+      // Before the response's rate-limit headers are read below: their Remaining counts this request.
+      quotas.answered(businessId, operation.name);
     }
     // Outside the try: a response that cannot be read is that response's problem, not a lost connection.
     const { response } = result;
@@ -350,15 +360,21 @@ export function createEngine(settings: EngineSettings) {
       failure: { kind: 'final', resetAt: undefined, toError },
     });
     if (timedOut && byDeadline) {
-      return final(
-        (attempts) =>
-          new DeadlineError(operation, {
-            limitMs: call.deadlineMs,
-            bound: 'deadlineMs',
-            waitingFor: 'response',
-            attempts,
-          }),
-      );
+      // A timeout like any other (a write may have been delivered), whose next attempt would pass the deadline.
+      return {
+        ok: false,
+        failure: {
+          kind: 'timeout',
+          resetAt: undefined,
+          toError: (attempts) =>
+            new DeadlineError(operation, {
+              limitMs: call.deadlineMs,
+              bound: 'deadlineMs',
+              waitingFor: 'response',
+              attempts,
+            }),
+        },
+      };
     }
     if (timedOut) {
       return {
@@ -366,7 +382,7 @@ export function createEngine(settings: EngineSettings) {
         failure: {
           kind: 'timeout',
           resetAt: undefined,
-          toError: (n) => new TimeoutError(operation, limitMs, n),
+          toError: (n, note) => new TimeoutError(operation, limitMs, n, note),
         },
       };
     }
@@ -416,11 +432,14 @@ export function createEngine(settings: EngineSettings) {
       failure: {
         kind: response === undefined && isNotConnected(cause) ? 'refused' : 'connection',
         resetAt: undefined,
-        toError: (attempts) =>
-          new ConnectionError(`${operation}: ${where}: ${describeCause(cause)} (${attemptCount(attempts)})`, {
-            cause,
-            attempts,
-          }),
+        toError: (attempts, note) =>
+          new ConnectionError(
+            `${operation}: ${where}: ${describeCause(cause)} (${attemptCount(attempts)})${noteTail(note)}`,
+            {
+              cause,
+              attempts,
+            },
+          ),
       },
     };
   }

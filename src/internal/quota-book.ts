@@ -4,8 +4,6 @@ interface Lane {
   state: RateLimitState;
   /** `state.resetAt` in our clock (ms), when known. */
   resetAtLocal: number | undefined;
-  /** Requests sent since the response that `state.remaining` came from: the server counts them too. */
-  sentSince: number;
   /** A `Retry-After` on a rate-limit answer holds the operation until then (ours, ms). */
   blockedUntil: number;
 }
@@ -17,6 +15,12 @@ interface Lane {
  */
 export class QuotaBook {
   readonly #lanes = new Map<string, Lane>();
+  /**
+   * Requests of each operation and business sent and not yet answered: the `Remaining` we know cannot have
+   * counted them, but the server will. (Counting only those sent since `Remaining` last changed would
+   * forget the ones still in flight each time an earlier one is answered.)
+   */
+  readonly #inFlight = new Map<string, number>();
 
   /** Records the rate-limit headers of a response; `resetAtLocal` is `state.resetAt` in our clock. */
   observe(state: RateLimitState, operation: string, resetAtLocal: number | undefined): void {
@@ -26,15 +30,22 @@ export class QuotaBook {
     this.#lanes.set(key, {
       state,
       resetAtLocal,
-      sentSince: lane !== undefined && state.remaining === lane.state.remaining ? lane.sentSince : 0,
       blockedUntil: lane?.blockedUntil ?? 0,
     });
   }
 
   /** A request of the operation is being sent. */
   sending(businessId: number, operation: string): void {
-    const lane = this.#lanes.get(laneKey(businessId, operation));
-    if (lane !== undefined) lane.sentSince++;
+    const key = laneKey(businessId, operation);
+    this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
+  }
+
+  /** A request of the operation was answered, or failed: any `Remaining` read from now on counts it. */
+  answered(businessId: number, operation: string): void {
+    const key = laneKey(businessId, operation);
+    const left = (this.#inFlight.get(key) ?? 0) - 1;
+    if (left > 0) this.#inFlight.set(key, left);
+    else this.#inFlight.delete(key);
   }
 
   /** The server asked to come back at `until` (ours, ms). */
@@ -44,19 +55,20 @@ export class QuotaBook {
     if (lane !== undefined) lane.blockedUntil = Math.max(lane.blockedUntil, until);
     else {
       const state = { businessId, limit: undefined, remaining: undefined, resetAt: undefined };
-      this.#lanes.set(key, { state, resetAtLocal: undefined, sentSince: 0, blockedUntil: until });
+      this.#lanes.set(key, { state, resetAtLocal: undefined, blockedUntil: until });
     }
   }
 
   /** Until when (ours, ms) a call must wait before sending, or undefined when it may go now. */
   heldUntil(businessId: number, operation: string, now: number): number | undefined {
-    const lane = this.#lanes.get(laneKey(businessId, operation));
+    const key = laneKey(businessId, operation);
+    const lane = this.#lanes.get(key);
     if (lane === undefined) return undefined;
     if (lane.blockedUntil > now) return lane.blockedUntil;
     const { remaining } = lane.state;
     if (remaining === undefined || lane.resetAtLocal === undefined || lane.resetAtLocal <= now)
       return undefined;
-    return remaining - lane.sentSince <= 0 ? lane.resetAtLocal : undefined;
+    return remaining - (this.#inFlight.get(key) ?? 0) <= 0 ? lane.resetAtLocal : undefined;
   }
 
   /** The last state of one operation's quota for a business. */
