@@ -29,6 +29,9 @@ export {
 export { ApiError } from './errors/api-error.ts';
 export { BadRequestError } from './errors/bad-request-error.ts';
 export { ConnectionError } from './errors/connection-error.ts';
+export { DeadlineError } from './errors/deadline-error.ts';
+export { DeliveryUnknownError } from './errors/delivery-unknown-error.ts';
+export { FetchError } from './errors/fetch-error.ts';
 export { ForbiddenError } from './errors/forbidden-error.ts';
 export { MarketError } from './errors/market-error.ts';
 export { NotFoundError } from './errors/not-found-error.ts';
@@ -38,5 +41,16 @@ export { TimeoutError } from './errors/timeout-error.ts';
 export { UnauthorizedError } from './errors/unauthorized-error.ts';
 export { UnexpectedResponseError } from './errors/unexpected-response-error.ts';
 export { ValidationError } from './errors/validation-error.ts';
-export type { MarketClientHooks, RequestEvent, ResponseEvent, RetryEvent } from './hooks.ts';
+export { isApiResponseStatusType, isChatContextIdentifiableType, isMarketError } from './guards.ts';
+export type {
+  AttemptErrorEvent,
+  CallEvent,
+  FailureEvent,
+  HeldEvent,
+  MarketClientHooks,
+  RequestEvent,
+  ResponseEvent,
+  RetryEvent,
+} from './hooks.ts';
+export type { BusinessLimits } from './internal/engine.ts';
 export type { RateLimitState } from './rate-limit.ts';
