@@ -22,13 +22,20 @@ export const OPENAPI_TS_OPTIONS = {
 const SUPPORTED_KEYWORDS = new Set([
   'type',
   'format',
+  'nullable',
   'minimum',
   'maximum',
+  'minLength',
+  'maxLength',
   'enum',
   'required',
   'properties',
+  'items',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
 ]);
-const DOC_KEYWORDS = new Set(['description', 'example', 'examples', 'deprecated', 'title', 'nullable']);
+const DOC_KEYWORDS = new Set(['description', 'example', 'examples', 'deprecated', 'title', 'default']);
 
 type Schema = Record<string, unknown>;
 
@@ -50,15 +57,16 @@ function toRule(schema: Schema, path: string): Schema {
         `${path}: keyword "${key}" is not supported by src/internal/validate-input.ts; extend the validator and SUPPORTED_KEYWORDS together`,
       );
     }
-    rule[key] =
-      key === 'properties'
-        ? Object.fromEntries(
-            Object.entries(value as Record<string, Schema>).map(([name, sub]) => [
-              name,
-              toRule(sub, `${path}.${name}`),
-            ]),
-          )
-        : value;
+    if (key === 'properties') {
+      rule[key] = Object.fromEntries(
+        Object.entries(value as Record<string, Schema>).map(([name, sub]) => [
+          name,
+          toRule(sub, `${path}.${name}`),
+        ]),
+      );
+    } else {
+      rule[key] = key === 'items' ? toRule(value as Schema, `${path}[]`) : value;
+    }
   }
   return rule;
 }
