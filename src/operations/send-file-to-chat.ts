@@ -84,12 +84,7 @@ function checkFile(file: unknown): Blob | Uint8Array {
 
 function checkFileName(name: unknown): string {
   if (name === undefined) throw new ValidationError('fileName', 'is required: the name the customer sees');
-  if (
-    typeof name !== 'string' ||
-    name.length === 0 ||
-    name.length > 255 ||
-    hasControlCharacter(name)
-  ) {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 255 || hasControlCharacter(name)) {
     throw new ValidationError(
       'fileName',
       `must be 1 to 255 characters without control characters, got ${describe(name)}`,
