@@ -10,7 +10,7 @@
 // A few warm-up calls (throwaway client and server) come first. Exits 0 whatever the figures; `--check` exits 1 on a missed target. `--quick` runs the 1x bursts only.
 // Every call has a deadline (3x ideal + 15 s), so the run ends even against a client that waits forever.
 import { createMarketClient } from '../src/index.ts';
-import { startQuotaServer } from './bench/quota-server.ts';
+import { type QuotaServer, startQuotaServer } from './bench/quota-server.ts';
 import { BENCH_LIMITS, idealMs, missedTargets } from './bench/quota-targets.ts';
 import { fmt } from './bench/stats.ts';
 
@@ -65,6 +65,36 @@ async function warmUp(): Promise<void> {
   }
 }
 
+/**
+ * The best this machine does: plain fetch, `maxInFlight` at a time, one window's quota from a window's
+ * start. Its excess over the ideal is loopback and timer overhead, which no client can remove.
+ */
+async function floorMs(): Promise<number> {
+  const server = await startQuotaServer(BENCH_LIMITS);
+  try {
+    const url = `${server.baseUrl}/v2/businesses/${BUSINESS_ID}/chats/new`;
+    const init = { method: 'POST', headers: { 'Api-Key': 'bench-api-key' }, body: '{}' };
+    let left = BENCH_LIMITS.quota;
+    const worker = async () => {
+      while (left-- > 0) {
+        const res = await fetch(url, init);
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`floor: HTTP ${res.status}`);
+      }
+    };
+    await untilWindowOpens(server);
+    const started = performance.now();
+    await Promise.all(Array.from({ length: BENCH_LIMITS.maxInFlight }, worker));
+    return performance.now() - started;
+  } finally {
+    await server.close();
+  }
+}
+
+function untilWindowOpens(server: QuotaServer): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, server.nextWindowAt() - Date.now()));
+}
+
 async function runScenario(clientCount: number, calls: number): Promise<Figures> {
   const server = await startQuotaServer(BENCH_LIMITS);
   const deadline = new AbortController();
@@ -73,7 +103,7 @@ async function runScenario(clientCount: number, calls: number): Promise<Figures>
     const clients = Array.from({ length: clientCount }, () =>
       createMarketClient({ apiKey: 'bench-api-key', baseUrl: server.baseUrl }),
     );
-    await new Promise((resolve) => setTimeout(resolve, server.nextWindowAt() - Date.now()));
+    await untilWindowOpens(server);
 
     const deadlineMs = 3 * idealMs(calls) + 15_000;
     timers.push(
@@ -127,6 +157,12 @@ async function main(): Promise<number> {
   console.log(
     'ideal = (ceil(N / 40) - 1) * 2000 + ceil(last / 4) * 40 ms, last = the calls of the final window\n',
   );
+  await warmUp();
+  const floor = await floorMs();
+  console.log(
+    `floor on this machine: plain fetch, ${maxInFlight} at a time, ${quota} calls: ${fmt(floor, 0)} ms = ` +
+      `${fmt(floor / idealMs(quota), 2)}x ideal (loopback and timer overhead, not the client)\n`,
+  );
   const header = [
     'succeeded',
     'failed',
@@ -139,7 +175,6 @@ async function main(): Promise<number> {
   ];
   console.log(`${'scenario'.padEnd(28)}${header.map((h) => h.padStart(11)).join('')}  verdict`);
 
-  await warmUp();
   let missedAny = false;
   for (const { clients, calls } of SCENARIOS) {
     const label = `${clients} client${clients > 1 ? 's' : ''}, ${calls} calls (${calls / quota}x)`;
