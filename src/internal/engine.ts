@@ -132,22 +132,26 @@ export function createEngine(settings: EngineSettings) {
         release();
         throw signal.reason;
       }
-      if (quotas.heldUntil(businessId, operation.name, Date.now()) !== undefined) {
+      if (quotas.decide(businessId, operation.name, Date.now()) !== undefined) {
         release();
         continue;
       }
       quotas.sending(businessId, operation.name);
       const attempt = ++progress.sent;
       let outcome: Outcome<Result>;
+      let othersInFlight = 0;
       try {
         outcome = await sendAttempt(operation, request, attempt, call, deadlineAt);
         // Before the slot is released: the gate lowers the limit to what else is in flight.
-        if (!outcome.ok && outcome.failure.kind === 'parallel-limit') gate.congested(businessId);
+        if (!outcome.ok && outcome.failure.kind === 'parallel-limit') {
+          othersInFlight = gate.congested(businessId, Date.now());
+        }
       } finally {
+        quotas.settled(businessId, operation.name);
         release();
       }
       if (outcome.ok) {
-        gate.succeeded(businessId);
+        gate.succeeded(businessId, Date.now());
         return outcome.value;
       }
       const { failure } = outcome;
@@ -165,7 +169,12 @@ export function createEngine(settings: EngineSettings) {
         throw error;
       }
       if (kind === 'parallel-limit') congestion++;
-      const delayMs = retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
+      // With others of ours in flight, the lowered limit makes the call wait for one of them to end: that
+      // frees a slot at the server too. With none, only a short, growing wait tells.
+      const delayMs =
+        kind === 'parallel-limit' && othersInFlight > 0
+          ? 0
+          : retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
       if (hooks.onAttemptError !== undefined) {
         emit(hooks.onAttemptError, { ...at, error: failure.toError(attempt), willRetry: true });
       }
@@ -175,7 +184,7 @@ export function createEngine(settings: EngineSettings) {
         continue;
       }
       if (kind === 'parallel-limit') {
-        if (hooks.onHeld !== undefined) {
+        if (hooks.onHeld !== undefined && delayMs > 0) {
           const until = new Date(Date.now() + delayMs);
           emit(hooks.onHeld, {
             operation: operation.name,
@@ -237,8 +246,16 @@ export function createEngine(settings: EngineSettings) {
   ): Promise<void> {
     for (;;) {
       const now = Date.now();
-      const until = quotas.heldUntil(businessId, operation, now);
-      if (until === undefined) return;
+      const decision = quotas.decide(businessId, operation, now);
+      if (decision === undefined) return;
+      if (decision.hold === 'answer') {
+        // Only requests still in flight stand between the quota and zero: their answers tell.
+        const answer = quotas.nextAnswer(businessId, operation);
+        await (call.signal === undefined ? answer : untilAborted(answer, call.signal));
+        call.signal?.throwIfAborted();
+        continue;
+      }
+      const { until } = decision;
       const delayMs = until - now;
       if (delayMs > maxRetryDelayMs || until > deadlineAt) {
         const bound =
