@@ -331,7 +331,8 @@ export interface components {
         GetChatsRequest: {
             /**
              * @deprecated
-             * @description Deprecated; use `contexts` with type `ORDER`. Order ids.
+             * @description Deprecated; use `contexts` with type `ORDER`. Order ids (the minimum of 1 is this
+             *     description's: Yandex sets none on a request field that only ever holds real ids).
              */
             orderIds?: [
                 number,

@@ -275,17 +275,17 @@ describe('findProblem, keyword by keyword', () => {
     );
   });
 
-  it('nullable: true allows null; without it null is refused, saying what is expected', () => {
+  it('nullable: true allows null; without it the type refuses null, saying what is expected', () => {
     const list: Rule = { type: 'array', nullable: true, minItems: 1, items: { type: 'string' } };
     expect(check(list, null)).toBeUndefined();
     expect(check(list, [])).toBe('must have at least 1 item, got 0');
-    expect(check({ type: 'array', minItems: 1 }, null)).toBe('must not be null: expected an array');
-    expect(check({ type: 'integer', nullable: false }, null)).toBe('must not be null: expected an integer');
+    expect(check({ type: 'array', minItems: 1 }, null)).toBe('must be an array, got null');
+    expect(check({ type: 'integer', nullable: false }, null)).toBe('must be an integer, got null');
     const body: Rule = { type: 'object', properties: { statuses: list, limit: { type: 'integer' } } };
     expect(findProblem(body, { statuses: null }, 'filter')).toBeUndefined();
     expect(findProblem(body, { limit: null }, 'filter')).toEqual({
       field: 'filter.limit',
-      problem: 'must not be null: expected an integer',
+      problem: 'must be an integer, got null',
     });
   });
 });

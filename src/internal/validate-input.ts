@@ -51,11 +51,9 @@ export function findProblem(
   options: FindOptions = {},
 ): Problem | undefined {
   const fail = (problem: string): Problem => ({ field, problem });
-  if (value === null) {
-    if (rule.nullable === true) return undefined;
-    // OpenAPI 3.0 adds null only through `nullable`; a rule without a type says nothing about it.
-    if (rule.type !== undefined) return fail(`must not be null: expected ${TYPE_NAMES[rule.type]}`);
-  }
+  // OpenAPI 3.0 adds null to a type only through `nullable`; otherwise the type check refuses it
+  // ("must be an array, got null").
+  if (value === null && rule.nullable === true) return undefined;
   const typeProblem = rule.type === undefined ? undefined : findTypeProblem(rule.type, value);
   if (typeProblem !== undefined) return fail(typeProblem);
   if (rule.format !== undefined) {
