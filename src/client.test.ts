@@ -715,7 +715,7 @@ describe('input validation sends nothing', () => {
     ['businessId', { context: ORDER.context }, 'businessId must be an integer, got undefined'],
     ['businessId', { businessId: MAX + 1, context: ORDER.context }, `businessId must be at most ${MAX}`],
     ['context', { businessId: 1 }, 'context is required'],
-    ['context', { businessId: 1, context: null }, 'context must not be null: expected an object'],
+    ['context', { businessId: 1, context: null }, 'context must be an object, got null'],
     ['context.type', { businessId: 1, context: { id: 1 } }, 'context.type is required'],
     [
       'context.type',
