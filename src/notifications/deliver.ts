@@ -21,14 +21,16 @@ export interface Deliverer {
   ): Promise<Delivery>;
 }
 
-/** Whether `task` is still running after `ms` (it rejects if `task` does); the timer never outlives the race. */
-async function timesOut(task: Promise<void>, ms: number): Promise<boolean> {
+type Outcome = 'handled' | 'duplicate';
+
+/** `task`'s outcome, or `timed out` once `ms` passed (it rejects if `task` does); the timer never outlives the race. */
+async function outcomeWithin(task: Promise<Outcome>, ms: number): Promise<Outcome | 'timed out'> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), ms);
+  const timeout = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), ms);
   });
   try {
-    return await Promise.race([task.then(() => false), timeout]);
+    return await Promise.race([task, timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -40,42 +42,49 @@ export class CallbackTimeoutError extends Error {
 
 /** `store` undefined: no duplicate detection at all, every delivery runs its callback. */
 export function createDeliverer(store: DuplicateStore | undefined): Deliverer {
-  const inFlight = new Map<string, Promise<void>>();
+  const inFlight = new Map<string, Promise<Outcome>>();
 
-  async function settle(task: Promise<void>, timeoutMs: number, abort?: AbortController) {
+  async function settle(
+    task: Promise<Outcome>,
+    timeoutMs: number,
+    abort?: AbortController,
+  ): Promise<Delivery> {
+    let outcome: Outcome | 'timed out';
     try {
-      if (!(await timesOut(task, timeoutMs))) return undefined;
+      outcome = await outcomeWithin(task, timeoutMs);
     } catch (error) {
-      return { outcome: 'failed', error, timedOut: false } as const;
+      return { outcome: 'failed', error, timedOut: false };
     }
+    if (outcome !== 'timed out') return { outcome };
     const error = new CallbackTimeoutError(`the callback did not finish within ${timeoutMs} ms`);
     abort?.abort(error);
-    return { outcome: 'failed', error, timedOut: true } as const;
+    return { outcome: 'failed', error, timedOut: true };
   }
 
   return {
     async deliver(key, run, timeoutMs, onLateFailure) {
-      try {
-        // A redelivery while the first delivery still runs waits for it instead of running twice.
-        const running = store === undefined ? undefined : inFlight.get(key);
-        if (running !== undefined) return (await settle(running, timeoutMs)) ?? { outcome: 'duplicate' };
-        if (store !== undefined && (await store.has(key))) return { outcome: 'duplicate' };
-      } catch (error) {
-        return { outcome: 'failed', error, timedOut: false };
+      // A redelivery while the first delivery still runs waits for it instead of running twice.
+      const running = inFlight.get(key);
+      if (running !== undefined) {
+        const delivery = await settle(running, timeoutMs);
+        return delivery.outcome === 'failed' ? delivery : { outcome: 'duplicate' };
       }
       const abort = new AbortController();
-      const task = (async () => {
+      const task = (async (): Promise<Outcome> => {
+        if (store !== undefined && (await store.has(key))) return 'duplicate';
         await run(abort.signal);
         await store?.add(key);
+        return 'handled';
       })();
       if (store !== undefined) {
+        // Registered before the first await, so a concurrent redelivery always finds it.
         inFlight.set(key, task);
         const forget = () => inFlight.delete(key);
         task.then(forget, forget);
       }
-      const failure = await settle(task, timeoutMs, abort);
-      if (failure?.timedOut) task.catch(onLateFailure);
-      return failure ?? { outcome: 'handled' };
+      const delivery = await settle(task, timeoutMs, abort);
+      if (delivery.outcome === 'failed' && delivery.timedOut) task.catch(onLateFailure);
+      return delivery;
     },
   };
 }

@@ -88,6 +88,8 @@ export function toNodeListener(
     answer.headers.forEach((value, name) => {
       response.setHeader(name, value);
     });
+    // A body left unread (too large): close the connection rather than let node read the rest of it.
+    if (request.readableEnded === false) response.setHeader('connection', 'close');
     response.end(text);
   };
 }
