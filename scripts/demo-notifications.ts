@@ -17,6 +17,7 @@ import {
   type NotificationOf,
   toNodeListener,
 } from '../src/notifications/index.ts';
+import { log, runDemo, step } from './lib/demo-steps.ts';
 
 type ChatMessageSent = NotificationOf<'CHAT_MESSAGE_SENT'>;
 
@@ -25,21 +26,6 @@ const CHAT_ID = 987654321;
 const CUSTOMER_MESSAGE_ID = '5123456001';
 const SELLER_MESSAGE_ID = '5123456002';
 const REPLY = 'Thank you for your message! We will check the order and answer within the hour.';
-
-class StepError extends Error {}
-
-const log = (line: string) => process.stdout.write(`${line}\n`);
-
-async function step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new StepError(`step "${name}" failed: ${text.split('\n').slice(0, 6).join('\n')}`, {
-      cause: error,
-    });
-  }
-}
 
 // ---- the reply step ---------------------------------------------------------------------------------
 
@@ -182,17 +168,4 @@ async function main(): Promise<void> {
   log('handler and mock stopped; all steps passed');
 }
 
-// Never hang: a stuck step fails the run (prism.ts stops the mock on exit).
-setTimeout(() => {
-  process.stderr.write('\ndemo FAILED: no result within 120 s\n');
-  process.exit(1);
-}, 120_000).unref();
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    const message = error instanceof StepError ? error.message : `unexpected error: ${String(error)}`;
-    process.stderr.write(`\ndemo FAILED: ${message}\n`);
-    process.exit(1);
-  },
-);
+runDemo(main);
