@@ -1,6 +1,6 @@
 // Turns one HTTP response into the chat id or a failure that knows whether it is worth retrying.
 
-import { createChatRules } from '../../generated/rules.ts';
+import { operationRules } from '../../generated/rules.ts';
 import type { ApiErrorDTO } from '../../generated/schema.ts';
 import { ApiError, type ApiErrorDetails } from '../errors/api-error.ts';
 import { BadRequestError } from '../errors/bad-request-error.ts';
@@ -84,7 +84,7 @@ function readOkBody(response: Response, body: unknown): Outcome {
       `HTTP ${status} with a body that is not JSON (${contentType(response.headers)}): ${snippet(body)}`,
     );
   }
-  const problem = findProblem(createChatRules.okResponseBody, parsed, 'body');
+  const problem = findProblem(operationRules.createChat.okResponseBody, parsed, 'body');
   if (problem !== undefined) {
     return unexpected(
       response,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { operationRules } from '../../generated/rules.ts';
 import { chatContextIdentifiableTypeValues } from '../../generated/schema.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { findProblem, type Rule, validateCreateChatInput } from './validate-input.ts';
@@ -193,6 +194,20 @@ describe('findProblem, keyword by keyword', () => {
     expect(check(rule, 'new')).toBe('must be one of NEW, FINISHED, got "new"');
   });
 
+  it('acceptUnknownEnumValues lets a new value through, at any depth, but still checks its type', () => {
+    const rule: Rule = {
+      type: 'object',
+      properties: { chats: { type: 'array', items: { type: 'string', enum: ['NEW', 'FINISHED'] } } },
+    };
+    const open = { acceptUnknownEnumValues: true };
+    expect(findProblem(rule, { chats: ['NEW', 'ARCHIVED'] }, 'body', open)).toBeUndefined();
+    expect(findProblem(rule, { chats: ['NEW', 5] }, 'body', open)).toEqual({
+      field: 'body.chats[1]',
+      problem: 'must be a string, got 5',
+    });
+    expect(findProblem(rule, { chats: ['ARCHIVED'] }, 'body')?.field).toBe('body.chats[0]');
+  });
+
   it('required names the missing property by its path; present properties are checked', () => {
     const rule: Rule = {
       type: 'object',
@@ -260,17 +275,55 @@ describe('findProblem, keyword by keyword', () => {
     );
   });
 
-  it('nullable: true allows null; without it null is refused, saying what is expected', () => {
+  it('nullable: true allows null; without it the type refuses null, saying what is expected', () => {
     const list: Rule = { type: 'array', nullable: true, minItems: 1, items: { type: 'string' } };
     expect(check(list, null)).toBeUndefined();
     expect(check(list, [])).toBe('must have at least 1 item, got 0');
-    expect(check({ type: 'array', minItems: 1 }, null)).toBe('must not be null: expected an array');
-    expect(check({ type: 'integer', nullable: false }, null)).toBe('must not be null: expected an integer');
+    expect(check({ type: 'array', minItems: 1 }, null)).toBe('must be an array, got null');
+    expect(check({ type: 'integer', nullable: false }, null)).toBe('must be an integer, got null');
     const body: Rule = { type: 'object', properties: { statuses: list, limit: { type: 'integer' } } };
     expect(findProblem(body, { statuses: null }, 'filter')).toBeUndefined();
     expect(findProblem(body, { limit: null }, 'filter')).toEqual({
       field: 'filter.limit',
-      problem: 'must not be null: expected an integer',
+      problem: 'must be an integer, got null',
     });
+  });
+});
+
+describe('the generated rules of the chat operations', () => {
+  const { getChats, getChatHistory, sendMessageToChat } = operationRules;
+
+  it('getChats: filter lists are null or non-empty, known and unique, named by path', () => {
+    const filter = getChats.requestBody.schema;
+    expect(findProblem(filter, {}, 'filter')).toBeUndefined();
+    expect(findProblem(filter, { statuses: null, types: ['CHAT'] }, 'filter')).toBeUndefined();
+    expect(findProblem(filter, { statuses: [] }, 'filter')).toEqual({
+      field: 'filter.statuses',
+      problem: 'must have at least 1 item, got 0',
+    });
+    expect(findProblem(filter, { statuses: ['NEW', 'OPEN'] }, 'filter')?.field).toBe('filter.statuses[1]');
+    expect(findProblem(filter, { statuses: ['NEW', 'NEW'] }, 'filter')).toEqual({
+      field: 'filter.statuses',
+      problem: 'must not repeat an item: [1] repeats [0] ("NEW")',
+    });
+    expect(findProblem(filter, { contexts: [{ type: 'DIRECT', id: 1 }] }, 'filter')?.field).toBe(
+      'filter.contexts[0].type',
+    );
+  });
+
+  it('page limits: 1..20 for chats, 1..100 for messages', () => {
+    expect(findProblem(getChats.parameters.limit.schema, 20, 'limit')).toBeUndefined();
+    expect(findProblem(getChats.parameters.limit.schema, 21, 'limit')?.problem).toBe('must be <= 20, got 21');
+    expect(findProblem(getChatHistory.parameters.limit.schema, 100, 'limit')).toBeUndefined();
+    expect(findProblem(getChatHistory.parameters.limit.schema, 0, 'limit')?.problem).toBe(
+      'must be >= 1, got 0',
+    );
+  });
+
+  it('sendMessageToChat: 1 to 4096 UTF-16 code units', () => {
+    const body = sendMessageToChat.requestBody.schema;
+    expect(findProblem(body, { message: '😀'.repeat(2048) }, '')).toBeUndefined();
+    expect(findProblem(body, { message: '😀'.repeat(2049) }, '')?.field).toBe('message');
+    expect(findProblem(body, { message: '' }, '')?.field).toBe('message');
   });
 });

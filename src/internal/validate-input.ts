@@ -1,11 +1,11 @@
 // Checks values against the JSON-schema subset that `npm run generate` extracts from the spec into
 // generated/rules.ts, so the client's input and response checks cannot drift from the spec.
 // Generation fails if the spec starts using a keyword this interpreter does not know.
-import { createChatRules } from '../../generated/rules.ts';
+import { operationRules } from '../../generated/rules.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { isDateTime } from './date-time.ts';
 
-/** The JSON-schema subset the spec may use in a rule; generate-files.ts refuses every other keyword. */
+/** The JSON-schema subset the spec may use in a rule; scripts/lib/operation-rules.ts refuses every other keyword. */
 export interface Rule {
   readonly type?: 'integer' | 'number' | 'string' | 'boolean' | 'object' | 'array';
   /** int32 and int64 are checked (as integers), date-time is checked (RFC 3339); others, e.g. binary, are not. */
@@ -32,24 +32,35 @@ export interface Problem {
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 
+export interface FindOptions {
+  /**
+   * Accept a value that an `enum` does not list, if it has the enum's type. For responses: Yandex adds
+   * enum values over time (ChatContextType gained DIRECT), and a new value must not break a read.
+   */
+  readonly acceptUnknownEnumValues?: boolean;
+}
+
 /**
  * The first way `value` breaks `rule`, or undefined when it conforms. `field` is the value's path:
  * properties are joined with dots and array items get `[i]`, e.g. `filter.statuses[1]`.
  */
-export function findProblem(rule: Rule, value: unknown, field: string): Problem | undefined {
+export function findProblem(
+  rule: Rule,
+  value: unknown,
+  field: string,
+  options: FindOptions = {},
+): Problem | undefined {
   const fail = (problem: string): Problem => ({ field, problem });
-  if (value === null) {
-    if (rule.nullable === true) return undefined;
-    // OpenAPI 3.0 adds null only through `nullable`; a rule without a type says nothing about it.
-    if (rule.type !== undefined) return fail(`must not be null: expected ${TYPE_NAMES[rule.type]}`);
-  }
+  // OpenAPI 3.0 adds null to a type only through `nullable`; otherwise the type check refuses it
+  // ("must be an array, got null").
+  if (value === null && rule.nullable === true) return undefined;
   const typeProblem = rule.type === undefined ? undefined : findTypeProblem(rule.type, value);
   if (typeProblem !== undefined) return fail(typeProblem);
   if (rule.format !== undefined) {
     const formatProblem = findFormatProblem(rule.format, value);
     if (formatProblem !== undefined) return fail(formatProblem);
   }
-  if (rule.enum !== undefined && !rule.enum.includes(value as string)) {
+  if (rule.enum !== undefined && !rule.enum.includes(value as string) && !options.acceptUnknownEnumValues) {
     return fail(`must be one of ${rule.enum.join(', ')}, got ${describe(value)}`);
   }
   if (typeof value === 'number') {
@@ -66,7 +77,7 @@ export function findProblem(rule: Rule, value: unknown, field: string): Problem 
     if (rule.maxLength !== undefined && value.length > rule.maxLength)
       return fail(`must be at most ${rule.maxLength} characters (UTF-16 code units), got ${value.length}`);
   }
-  if (Array.isArray(value)) return findArrayProblem(rule, value, field);
+  if (Array.isArray(value)) return findArrayProblem(rule, value, field, options);
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
     for (const name of rule.required ?? []) {
@@ -74,7 +85,7 @@ export function findProblem(rule: Rule, value: unknown, field: string): Problem 
     }
     for (const [name, child] of Object.entries(rule.properties ?? {})) {
       if (record[name] === undefined) continue;
-      const problem = findProblem(child, record[name], join(field, name));
+      const problem = findProblem(child, record[name], join(field, name), options);
       if (problem !== undefined) return problem;
     }
   }
@@ -116,7 +127,12 @@ function findFormatProblem(format: string, value: unknown): string | undefined {
   return undefined;
 }
 
-function findArrayProblem(rule: Rule, items: readonly unknown[], field: string): Problem | undefined {
+function findArrayProblem(
+  rule: Rule,
+  items: readonly unknown[],
+  field: string,
+  options: FindOptions,
+): Problem | undefined {
   const fail = (problem: string): Problem => ({ field, problem });
   if (rule.minItems !== undefined && items.length < rule.minItems)
     return fail(`must have at least ${rule.minItems} ${plural(rule.minItems, 'item')}, got ${items.length}`);
@@ -124,7 +140,7 @@ function findArrayProblem(rule: Rule, items: readonly unknown[], field: string):
     return fail(`must have at most ${rule.maxItems} ${plural(rule.maxItems, 'item')}, got ${items.length}`);
   if (rule.items !== undefined) {
     for (const [i, item] of items.entries()) {
-      const problem = findProblem(rule.items, item, `${field}[${i}]`);
+      const problem = findProblem(rule.items, item, `${field}[${i}]`, options);
       if (problem !== undefined) return problem;
     }
   }
@@ -170,11 +186,12 @@ export function validateCreateChatInput(input: unknown): ValidCreateChatInput {
     );
   }
   const { businessId, context } = input as Record<string, unknown>;
+  const { createChat } = operationRules;
   const problem =
-    findProblem(createChatRules.businessId, businessId, 'businessId') ??
+    findProblem(createChat.parameters.businessId.schema, businessId, 'businessId') ??
     // The spec keeps the deprecated `orderId` as an alternative; this client always sends `context`.
     (context === undefined ? { field: 'context', problem: 'is required' } : undefined) ??
-    findProblem(createChatRules.requestBody, { context }, '');
+    findProblem(createChat.requestBody.schema, { context }, '');
   if (problem !== undefined) throw new ValidationError(problem.field, problem.problem);
   const { type, id } = context as ValidCreateChatInput['context'];
   return { businessId: businessId as number, context: { type, id } };
