@@ -34,7 +34,7 @@ const CONSUMER_TSCONFIG = {
     types: [],
     noEmit: true,
   },
-  files: ['good.ts'],
+  files: ['good.ts', 'notifications.ts'],
 };
 
 // Everything a consumer would write: the client, the options, every error class, the exported types.
@@ -102,6 +102,37 @@ function describeError(error: unknown): string {
 export { chatId, describeError, rateLimit, raw };
 `;
 
+// The notifications subpath: a typed handler, mounted in a node-style server without @types/node.
+const NOTIFICATIONS_TS = `import {
+  type ChatMessageSentNotificationDTO,
+  createMemoryDuplicateStore,
+  createNotificationHandler,
+  messageIdToNumber,
+  type NotificationHandler,
+  type NotificationOf,
+  toNodeListener,
+  YANDEX_NOTIFICATION_NETWORKS,
+} from 'yandex-market-chats-client/notifications';
+
+const handled: number[] = [];
+const handler: NotificationHandler = createNotificationHandler({
+  name: 'consumer',
+  version: '1.0.0',
+  on: {
+    CHAT_MESSAGE_SENT: async (event: ChatMessageSentNotificationDTO, { signal }) => {
+      if (!signal.aborted) handled.push(messageIdToNumber(event.messageId), event.chatId);
+    },
+    CHAT_CREATED: (event: NotificationOf<'CHAT_CREATED'>) => void handled.push(event.businessId),
+  },
+  onOther: (event) => void handled.push(event.notificationType.length),
+  senderCheck: { networks: [...YANDEX_NOTIFICATION_NETWORKS], trustedProxy: { header: 'x-forwarded-for', hops: 1 } },
+  duplicates: createMemoryDuplicateStore(100),
+});
+const listener = toNodeListener(handler);
+
+export { handled, listener };
+`;
+
 // Must not typecheck: createChat cannot open a DIRECT chat.
 const BAD_TS = `import { createMarketClient } from 'yandex-market-chats-client';
 
@@ -156,6 +187,22 @@ assert.equal(require('yandex-market-chats-client/package.json').name, 'yandex-ma
 // CommonJS callers on Node >= 20.19 can require() the ESM build (the \`default\` export condition).
 assert.equal(require('yandex-market-chats-client').createMarketClient, createMarketClient);
 
+const { createNotificationHandler, messageIdToNumber } = await import('yandex-market-chats-client/notifications');
+const seen = [];
+const handler = createNotificationHandler({
+  name: 'consumer',
+  version: '1.0.0',
+  on: { CHAT_MESSAGE_SENT: (event) => void seen.push(messageIdToNumber(event.messageId)) },
+});
+const notify = (body) =>
+  handler(new Request('http://localhost/notification', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+const event = { notificationType: 'CHAT_MESSAGE_SENT', chatId: 7, messageId: '42', businessId: 123, sentAt: '2026-11-25T10:00:00Z' };
+assert.equal((await notify(event)).status, 200);
+assert.deepEqual(seen, [42]);
+const refused = await notify({ ...event, chatId: undefined });
+assert.equal(refused.status, 400);
+assert.deepEqual(await refused.json(), { error: { type: 'WRONG_EVENT_FORMAT', message: 'chatId is required' } });
+
 console.log(JSON.stringify({ chatId: result.chatId, spec: specPath }));
 `;
 
@@ -181,6 +228,7 @@ describe('the packed package, installed into a fresh project', () => {
     await writeFile(join(app, 'tsconfig.json'), json(CONSUMER_TSCONFIG));
     await writeFile(join(app, 'tsconfig.bad.json'), json({ extends: './tsconfig.json', files: ['bad.ts'] }));
     await writeFile(join(app, 'good.ts'), GOOD_TS);
+    await writeFile(join(app, 'notifications.ts'), NOTIFICATIONS_TS);
     await writeFile(join(app, 'bad.ts'), BAD_TS);
     await writeFile(join(app, 'run.mjs'), RUN_MJS);
     await npm(
@@ -211,6 +259,9 @@ describe('the packed package, installed into a fresh project', () => {
     expect(packedFiles).toContain('dist/src/index.d.ts');
     expect(packedFiles).toContain('dist/generated/schema.d.ts');
     expect(packedFiles).toContain('dist/openapi.yaml');
+    expect(packedFiles).toContain('dist/src/notifications/index.js');
+    expect(packedFiles).toContain('dist/src/notifications/index.d.ts');
+    expect(packedFiles).toContain('dist/generated/notification-rules.js');
     const unexpected = packedFiles.filter(
       (file) =>
         !/^(package\.json|README\.md|LICENSE(\.md)?)$/.test(file) &&
@@ -244,7 +295,7 @@ describe('the packed package, installed into a fresh project', () => {
   });
 
   it(
-    'typechecks a consumer that uses the client, its options, errors and generated types',
+    'typechecks a consumer that uses the client, its options, errors and generated types, and the notifications subpath',
     async () => {
       const result = await tsc('tsconfig.json', app);
       expect(`${result.stdout}${result.stderr}`).toBe('');
@@ -266,7 +317,7 @@ describe('the packed package, installed into a fresh project', () => {
   );
 
   it(
-    'runs on Node: a call with a fake fetch, a ValidationError, and the spec export resolves',
+    'runs on Node: a call with a fake fetch, a ValidationError, the spec export resolves, a notification is handled',
     async () => {
       // require() of ESM is stable on Node 20.19+, but some 20.x releases still print an ExperimentalWarning.
       const result = await run(process.execPath, ['--disable-warning=ExperimentalWarning', 'run.mjs'], app);

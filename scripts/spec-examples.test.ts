@@ -114,3 +114,49 @@ describe('a broken example', () => {
     ]);
   });
 });
+
+const NOTIFICATIONS = 'openapi/notifications.yaml';
+
+describe(NOTIFICATIONS, () => {
+  it('has only valid examples, each request example matching exactly one oneOf branch', async () => {
+    expect(invalid(await validateExamples(NOTIFICATIONS))).toEqual([]);
+  });
+
+  it('has an example of every chat event, PING and another type, and of every response', async () => {
+    const names = (await validateExamples(NOTIFICATIONS)).map(({ name }) => name);
+    const operation = 'paths./notification.post';
+    const requests = [
+      'ping',
+      'chatCreated',
+      'chatMessageSent',
+      'chatArbitrageStarted',
+      'chatArbitrageFinished',
+      'orderCreated',
+    ];
+    for (const example of requests) {
+      expect(names).toContain(`${operation}.requestBody.content.application/json example "${example}"`);
+    }
+    for (const status of ['200', '400', '403', '405', '413', '415', '500']) {
+      expect(
+        names.some((name) =>
+          name.startsWith(`${operation}.responses.${status}.content.application/json example "`),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('refuses a modelled type that breaks its own schema instead of passing it as another type', async () => {
+    const copy = await copySpec(NOTIFICATIONS);
+    try {
+      await copy.edit(
+        "                  messageId: '5123456001'\n",
+        '                  messageId: 5123456001\n',
+      );
+      const [broken] = invalid(await validateExamples(copy.spec));
+      expect(broken?.name).toMatch(/example "chatMessageSent"$/);
+      expect(broken?.errors).toContain('/messageId must be string');
+    } finally {
+      await copy.remove();
+    }
+  });
+});

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
+import { generateNotificationFiles, NOTIFICATIONS_SPEC } from './generate-notification-files.ts';
 import { operationRules } from './operation-rules.ts';
 import type { Json } from './spec-json.ts';
 
@@ -26,13 +27,17 @@ export const operationRules = ${JSON.stringify(operationRules(spec), null, 2)} a
 `;
 }
 
-/** Maps each file name under generated/ to the content the spec at `specPath` produces. */
-export async function generateFiles(specPath: string): Promise<Map<string, string>> {
+/** Maps each file name under generated/ to the content the specs (main and notifications) produce. */
+export async function generateFiles(
+  specPath: string,
+  notificationsSpecPath = NOTIFICATIONS_SPEC,
+): Promise<Map<string, string>> {
   const text = await readFile(specPath, 'utf8');
   const spec = parse(text) as Json;
   const ast = await openapiTS(text, OPENAPI_TS_OPTIONS);
   return new Map([
     ['schema.ts', `${HEADER}${astToString(ast)}`],
     ['rules.ts', validationRules(spec)],
+    ...(await generateNotificationFiles(notificationsSpecPath, OPENAPI_TS_OPTIONS)),
   ]);
 }

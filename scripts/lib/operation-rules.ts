@@ -40,7 +40,7 @@ export interface OperationRule {
 }
 
 /** The node with every local `$ref` in it replaced by what it points at. */
-function resolveRefs(node: unknown, root: Json): unknown {
+export function resolveRefs(node: unknown, root: Json): unknown {
   const resolved = resolveRef(node, root);
   if (Array.isArray(resolved)) return resolved.map((item) => resolveRefs(item, root));
   if (!isObject(resolved)) return resolved;
