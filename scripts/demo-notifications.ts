@@ -30,15 +30,6 @@ const REPLY = 'Thank you for your message! We will check the order and answer wi
 // ---- the reply step ---------------------------------------------------------------------------------
 
 /**
- * Who sent each demo message, as the mock's getChatMessage will say. Only needed until the TODOs below are
- * wired: then `(await market.getChatMessage(...)).sender` says it.
- */
-const DEMO_SENDERS: ReadonlyMap<string, string> = new Map([
-  [CUSTOMER_MESSAGE_ID, 'CUSTOMER'],
-  [SELLER_MESSAGE_ID, 'PARTNER'],
-]);
-
-/**
  * THE REPLY STEP. Reads the new message with getChatMessage and, only when the customer sent it, answers
  * through sendMessageToChat; the seller's own messages (PARTNER), Market's and support's get no reply.
  * Returns what it did, for the log.
@@ -46,20 +37,25 @@ const DEMO_SENDERS: ReadonlyMap<string, string> = new Map([
 async function replyToCustomer(market: MarketClient, event: ChatMessageSent): Promise<string> {
   const { businessId, chatId } = event;
   const messageId = messageIdToNumber(event.messageId); // the notification's string, as getChatMessage takes it
-  // TODO(lead): wire the client methods once they exist on main:
-  //   const message = await market.getChatMessage({ businessId, chatId, messageId });
-  //   if (message.sender !== 'CUSTOMER') return `message ${messageId} is from ${message.sender}: no reply`;
-  //   await market.sendMessageToChat({ businessId, chatId, message: REPLY });
-  void market;
-  const sender = DEMO_SENDERS.get(event.messageId) ?? 'UNKNOWN';
-  log(
-    `      would read: market.getChatMessage({ businessId: ${businessId}, chatId: ${chatId}, messageId: ${messageId} })`,
-  );
-  if (sender !== 'CUSTOMER') return `message ${messageId} is from ${sender}: no reply`;
-  log(
-    `      would send: market.sendMessageToChat({ businessId: ${businessId}, chatId: ${chatId}, message: "${REPLY}" })`,
-  );
+  const message = await market.getChatMessage({ businessId, chatId, messageId });
+  log(`      read message ${messageId}: from ${message.sender}: ${JSON.stringify(message.message ?? '')}`);
+  if (message.sender !== 'CUSTOMER') return `message ${messageId} is from ${message.sender}: no reply`;
+  await market.sendMessageToChat({ businessId, chatId, message: REPLY });
+  log(`      answered through sendMessageToChat: ${JSON.stringify(REPLY)}`);
   return `message ${messageId} is from CUSTOMER: replied`;
+}
+
+/**
+ * The mock answers every getChatMessage with the spec's first example (a customer's message). So that it
+ * plays Yandex for the seller's own message too, the demo asks it for the spec's `partnerMessage` example
+ * when that message is read (Prism's `Prefer` header). Only the demo's mock needs this.
+ */
+function mockThatKnowsTheSeller(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.searchParams.get('messageId') !== SELLER_MESSAGE_ID) return fetch(request);
+  const headers = new Headers(request.headers);
+  headers.set('Prefer', 'example=partnerMessage');
+  return fetch(new Request(request, { headers }));
 }
 
 // ---- delivering notifications as Yandex does ---------------------------------------------------------
@@ -104,7 +100,11 @@ async function main(): Promise<void> {
   log(`      mock listening at ${prism.baseUrl}`);
   const server = createServer();
   try {
-    const market = createMarketClient({ apiKey: 'demo-api-key', baseUrl: prism.baseUrl });
+    const market = createMarketClient({
+      apiKey: 'demo-api-key',
+      baseUrl: prism.baseUrl,
+      fetch: mockThatKnowsTheSeller,
+    });
     const replies: string[] = [];
     const handler = createNotificationHandler({
       name: 'yandex-market-chats-client-demo',
