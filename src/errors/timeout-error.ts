@@ -1,4 +1,4 @@
-import { attemptCount } from '../internal/attempts.ts';
+import { attemptCount, noteTail } from '../internal/attempts.ts';
 import { ConnectionError } from './connection-error.ts';
 
 /** An attempt got no complete response within `timeoutMs`. Retried like other connection failures. */
@@ -7,8 +7,8 @@ export class TimeoutError extends ConnectionError {
   /** The per-attempt limit that was hit. */
   readonly timeoutMs: number;
 
-  constructor(operation: string, timeoutMs: number, attempts: number) {
-    super(`${operation}: no response within ${timeoutMs} ms (${attemptCount(attempts)})`, {
+  constructor(operation: string, timeoutMs: number, attempts: number, note?: string) {
+    super(`${operation}: no response within ${timeoutMs} ms (${attemptCount(attempts)})${noteTail(note)}`, {
       attempts,
     });
     this.timeoutMs = timeoutMs;

@@ -15,7 +15,7 @@ import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts'
 import { emit, type MarketClientHooks } from '../hooks.ts';
 import { type RateLimitState, readRateLimit } from '../rate-limit.ts';
 import { onAbort, untilAborted } from './abort.ts';
-import { attemptCount } from './attempts.ts';
+import { attemptCount, noteTail } from './attempts.ts';
 import { BodyTooLargeError, limitBody } from './body-limit.ts';
 import { BusinessGate, type GateStats } from './business-gate.ts';
 import { describeCause, isDecodingFailure, isNotConnected, isRefusedUrl } from './fetch-failure.ts';
@@ -88,10 +88,10 @@ export function createEngine(settings: EngineSettings) {
     valid: Valid,
     call: CallSettings,
   ): Promise<Result> {
-    call.signal?.throwIfAborted();
     operationsSeen.add(operation.name);
     const progress = { sent: 0 };
     try {
+      call.signal?.throwIfAborted(); // inside: onFailure sees every failed call, an abort included
       return await run(operation, valid, call, progress);
     } catch (error) {
       if (hooks.onFailure !== undefined) {
@@ -147,7 +147,6 @@ export function createEngine(settings: EngineSettings) {
           othersInFlight = gate.congested(businessId, Date.now());
         }
       } finally {
-        quotas.settled(businessId, operation.name);
         release();
       }
       if (outcome.ok) {
@@ -171,10 +170,17 @@ export function createEngine(settings: EngineSettings) {
       if (kind === 'parallel-limit') congestion++;
       // With others of ours in flight, the lowered limit makes the call wait for one of them to end: that
       // frees a slot at the server too. With none, only a short, growing wait tells.
-      const delayMs =
-        kind === 'parallel-limit' && othersInFlight > 0
-          ? 0
-          : retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
+      let delayMs = 0;
+      if (kind !== 'parallel-limit' || othersInFlight === 0) {
+        try {
+          delayMs = retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
+        } catch (error) {
+          // The wait it would take is not allowed: this attempt was the last.
+          if (hooks.onAttemptError !== undefined)
+            emit(hooks.onAttemptError, { ...at, error: error as MarketError, willRetry: false });
+          throw error;
+        }
+      }
       if (hooks.onAttemptError !== undefined) {
         emit(hooks.onAttemptError, { ...at, error: failure.toError(attempt), willRetry: true });
       }
@@ -199,7 +205,7 @@ export function createEngine(settings: EngineSettings) {
         if (hooks.onRetry !== undefined)
           emit(hooks.onRetry, { ...at, delayMs, reason: failure.toError(attempt) });
       }
-      await sleep(delayMs, signal);
+      if (delayMs > 0) await sleep(delayMs, signal);
     }
   }
 
@@ -322,6 +328,8 @@ export function createEngine(settings: EngineSettings) {
     } finally {
       clearTimeout(timer);
       stopForwarding?.();
+      // Before the response's rate-limit headers are read below: their Remaining counts this request.
+      quotas.settled(businessId, operation.name);
     }
     // Outside the try: a response that cannot be read is that response's problem, not a lost connection.
     const { response } = result;
@@ -367,15 +375,21 @@ export function createEngine(settings: EngineSettings) {
       failure: { kind: 'final', resetAt: undefined, toError },
     });
     if (timedOut && byDeadline) {
-      return final(
-        (attempts) =>
-          new DeadlineError(operation, {
-            limitMs: call.deadlineMs,
-            bound: 'deadlineMs',
-            waitingFor: 'response',
-            attempts,
-          }),
-      );
+      // A timeout like any other (a write may have been delivered), whose next attempt would pass the deadline.
+      return {
+        ok: false,
+        failure: {
+          kind: 'timeout',
+          resetAt: undefined,
+          toError: (attempts) =>
+            new DeadlineError(operation, {
+              limitMs: call.deadlineMs,
+              bound: 'deadlineMs',
+              waitingFor: 'response',
+              attempts,
+            }),
+        },
+      };
     }
     if (timedOut) {
       return {
@@ -383,7 +397,7 @@ export function createEngine(settings: EngineSettings) {
         failure: {
           kind: 'timeout',
           resetAt: undefined,
-          toError: (n) => new TimeoutError(operation, limitMs, n),
+          toError: (n, note) => new TimeoutError(operation, limitMs, n, note),
         },
       };
     }
@@ -433,11 +447,14 @@ export function createEngine(settings: EngineSettings) {
       failure: {
         kind: response === undefined && isNotConnected(cause) ? 'refused' : 'connection',
         resetAt: undefined,
-        toError: (attempts) =>
-          new ConnectionError(`${operation}: ${where}: ${describeCause(cause)} (${attemptCount(attempts)})`, {
-            cause,
-            attempts,
-          }),
+        toError: (attempts, note) =>
+          new ConnectionError(
+            `${operation}: ${where}: ${describeCause(cause)} (${attemptCount(attempts)})${noteTail(note)}`,
+            {
+              cause,
+              attempts,
+            },
+          ),
       },
     };
   }

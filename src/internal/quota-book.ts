@@ -33,7 +33,7 @@ export class QuotaBook {
   /** The request sent with `sending` got its answer, or failed without one. */
   settled(businessId: number, operation: string): void {
     const lane = this.#lane(businessId, operation);
-    lane.inFlight--;
+    lane.inFlight = Math.max(0, lane.inFlight - 1);
     const waiters = lane.settleWaiters.splice(0);
     for (const wake of waiters) wake();
   }
@@ -44,8 +44,14 @@ export class QuotaBook {
     const known = lane.state.resetAt?.getTime();
     const next = state.resetAt?.getTime();
     if (next !== undefined && known !== undefined && next < known) return; // an earlier window's news
-    const lower = lane.state.remaining === undefined || (state.remaining !== undefined && state.remaining <= lane.state.remaining);
-    if (next === known && !lower) return;
+    const lower =
+      lane.state.remaining === undefined ||
+      (state.remaining !== undefined && state.remaining <= lane.state.remaining);
+    if (next === undefined || next === known) {
+      // The same window (or no word of it): only fewer calls left is news; a missing header erases nothing.
+      if (lower) lane.state = { ...state, resetAt: lane.state.resetAt };
+      return;
+    }
     lane.state = state;
     lane.resetAtLocal = resetAtLocal;
   }
@@ -62,9 +68,12 @@ export class QuotaBook {
     if (lane === undefined) return undefined;
     if (lane.blockedUntil > now) return { hold: 'until', until: lane.blockedUntil };
     const { remaining } = lane.state;
-    if (remaining === undefined || lane.resetAtLocal === undefined || lane.resetAtLocal <= now) return undefined;
+    if (remaining === undefined || lane.resetAtLocal === undefined || lane.resetAtLocal <= now)
+      return undefined;
     if (remaining - lane.inFlight > 0) return undefined;
-    return remaining <= 0 || lane.inFlight === 0 ? { hold: 'until', until: lane.resetAtLocal } : { hold: 'answer' };
+    return remaining <= 0 || lane.inFlight === 0
+      ? { hold: 'until', until: lane.resetAtLocal }
+      : { hold: 'answer' };
   }
 
   /** Resolves at the next answer of the lane (or at once if none is in flight). */
@@ -77,7 +86,8 @@ export class QuotaBook {
   /** The last state of one operation's quota for a business: the lowest `Remaining` of its latest window. */
   state(businessId: number, operation: string): RateLimitState | undefined {
     const state = this.#lanes.get(laneKey(businessId, operation))?.state;
-    const known = state?.limit !== undefined || state?.remaining !== undefined || state?.resetAt !== undefined;
+    const known =
+      state?.limit !== undefined || state?.remaining !== undefined || state?.resetAt !== undefined;
     return known ? state : undefined;
   }
 

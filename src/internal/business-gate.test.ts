@@ -1,0 +1,208 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { rejectionOf } from '../test-support/fake-api.ts';
+import { BusinessGate } from './business-gate.ts';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const timeout = () => new Error('no slot in time');
+const WAIT = 60_000;
+
+/** Acquires a slot, recording when it was granted. */
+function take(gate: BusinessGate, log: string[], name: string, businessId = 1, signal?: AbortSignal) {
+  return gate.acquire(businessId, signal, WAIT, timeout).then((release) => {
+    log.push(name);
+    return release;
+  });
+}
+
+describe('BusinessGate', () => {
+  it('grants up to its limit at once and the rest in FIFO order as slots are released', async () => {
+    const gate = new BusinessGate(2);
+    const log: string[] = [];
+    const a = take(gate, log, 'a');
+    const b = take(gate, log, 'b');
+    const c = take(gate, log, 'c');
+    const d = take(gate, log, 'd');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a', 'b']);
+    expect(gate.stats(1)).toEqual({ limit: 2, active: 2, waiting: 2 });
+    (await b)();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a', 'b', 'c']);
+    (await a)();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a', 'b', 'c', 'd']);
+    expect(gate.stats(1)).toEqual({ limit: 2, active: 2, waiting: 0 });
+    (await c)();
+    (await d)();
+    expect(gate.stats(1)).toEqual({ limit: 2, active: 0, waiting: 0 });
+  });
+
+  it('keeps businesses apart', async () => {
+    const gate = new BusinessGate(1);
+    const log: string[] = [];
+    void take(gate, log, 'a', 1);
+    void take(gate, log, 'b', 1);
+    void take(gate, log, 'c', 2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a', 'c']);
+    expect(gate.stats(2)).toEqual({ limit: 1, active: 1, waiting: 0 });
+  });
+
+  it('a slot released with an empty queue is taken again at once', async () => {
+    const gate = new BusinessGate(1);
+    const release = await gate.acquire(1, undefined, WAIT, timeout);
+    release();
+    expect(gate.stats(1)).toEqual({ limit: 1, active: 0, waiting: 0 });
+    const again = await gate.acquire(1, undefined, WAIT, timeout);
+    expect(gate.stats(1)).toEqual({ limit: 1, active: 1, waiting: 0 });
+    again();
+    expect(gate.stats(1)).toEqual({ limit: 1, active: 0, waiting: 0 });
+  });
+
+  it('a second release of the same slot frees nothing more', async () => {
+    const gate = new BusinessGate(2);
+    const log: string[] = [];
+    const first = await take(gate, log, 'a');
+    void take(gate, log, 'b');
+    void take(gate, log, 'c');
+    void take(gate, log, 'd');
+    await vi.advanceTimersByTimeAsync(0);
+    first();
+    first();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a', 'b', 'c']);
+    expect(gate.stats(1)).toEqual({ limit: 2, active: 2, waiting: 1 });
+  });
+
+  it('rejects with the reason of a signal already aborted, taking no slot', async () => {
+    const gate = new BusinessGate(1);
+    const reason = new Error('gone');
+    expect(await rejectionOf(gate.acquire(1, AbortSignal.abort(reason), WAIT, timeout))).toBe(reason);
+    expect(gate.stats(1)).toEqual({ limit: 1, active: 0, waiting: 0 });
+  });
+
+  it('an abort while waiting leaves the queue: the others keep their order', async () => {
+    const gate = new BusinessGate(1);
+    const log: string[] = [];
+    const controller = new AbortController();
+    const first = await take(gate, log, 'a');
+    void take(gate, log, 'b');
+    const c = take(gate, log, 'c', 1, controller.signal);
+    void take(gate, log, 'd');
+    const reason = new Error('stop');
+    controller.abort(reason);
+    expect(await rejectionOf(c)).toBe(reason);
+    expect(gate.stats(1)).toEqual({ limit: 1, active: 1, waiting: 2 });
+    first();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a', 'b']);
+    expect(vi.getTimerCount()).toBe(1); // only d's wait is still timed
+  });
+
+  it('a wait longer than maxWaitMs rejects with onTimeout() and leaves the queue', async () => {
+    const gate = new BusinessGate(1);
+    const log: string[] = [];
+    const first = await take(gate, log, 'a');
+    const waiting = rejectionOf(gate.acquire(1, undefined, 5_000, timeout));
+    void take(gate, log, 'c');
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(gate.stats(1).waiting).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await waiting).message).toBe('no slot in time');
+    expect(gate.stats(1).waiting).toBe(1);
+    first();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a', 'c']);
+  });
+
+  it('a granted slot is not timed out or aborted afterwards', async () => {
+    const gate = new BusinessGate(1);
+    const controller = new AbortController();
+    const first = await gate.acquire(1, undefined, WAIT, timeout);
+    const onTimeout = vi.fn(timeout);
+    const second = gate.acquire(1, controller.signal, 5_000, onTimeout);
+    first();
+    const release = await second;
+    await vi.advanceTimersByTimeAsync(10_000);
+    controller.abort();
+    expect(onTimeout).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(gate.stats(1)).toEqual({ limit: 1, active: 1, waiting: 0 });
+    release();
+  });
+
+  describe('the adaptive limit', () => {
+    it('a congestion lowers the limit to the others in flight, never below 1, and says how many there are', async () => {
+      const gate = new BusinessGate(4);
+      const releases = await Promise.all([1, 2, 3, 4].map(() => gate.acquire(1, undefined, WAIT, timeout)));
+      expect(gate.congested(1, 0)).toBe(3);
+      expect(gate.stats(1).limit).toBe(3);
+      releases[0]?.();
+      releases[1]?.();
+      expect(gate.congested(1, 0)).toBe(1); // 2 in flight: at most 1
+      expect(gate.stats(1).limit).toBe(1);
+      releases[2]?.();
+      expect(gate.congested(1, 0)).toBe(0);
+      expect(gate.stats(1).limit).toBe(1);
+      releases[3]?.();
+      expect(gate.stats(1)).toEqual({ limit: 1, active: 0, waiting: 0 }); // a lowered lane is kept
+    });
+
+    it('goes up one step a second while calls succeed, up to the maximum, and grants the waiting calls', async () => {
+      const gate = new BusinessGate(3);
+      const release = await gate.acquire(1, undefined, WAIT, timeout);
+      gate.congested(1, 10_000);
+      expect(gate.stats(1).limit).toBe(1);
+      const log: string[] = [];
+      void take(gate, log, 'b');
+      void take(gate, log, 'c');
+      const limits: number[] = [];
+      for (const at of [10_500, 10_999, 11_000, 11_500, 12_000, 13_000]) {
+        gate.succeeded(1, at);
+        limits.push(gate.stats(1).limit);
+      }
+      expect(limits).toEqual([1, 1, 2, 2, 3, 3]);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(log).toEqual(['b', 'c']);
+      expect(gate.stats(1)).toEqual({ limit: 3, active: 3, waiting: 0 });
+      release();
+    });
+
+    it('a congestion starts the second over', async () => {
+      const gate = new BusinessGate(4);
+      const releases = await Promise.all([1, 2, 3].map(() => gate.acquire(1, undefined, WAIT, timeout)));
+      gate.congested(1, 0); // 3 in flight: to 2
+      gate.congested(1, 900); // 3 in flight, limit 2: to 1
+      gate.succeeded(1, 1_500);
+      expect(gate.stats(1).limit).toBe(1);
+      gate.succeeded(1, 1_900);
+      expect(gate.stats(1).limit).toBe(2);
+      for (const release of releases) release?.();
+    });
+
+    it('successes of a business at its maximum, or never seen, change nothing', () => {
+      const gate = new BusinessGate(4);
+      gate.succeeded(7, 5_000);
+      expect(gate.stats(7)).toEqual({ limit: 4, active: 0, waiting: 0 });
+    });
+
+    it('a lane back at its maximum and idle is forgotten; one still lowered is kept', async () => {
+      const gate = new BusinessGate(2);
+      const release = await gate.acquire(1, undefined, WAIT, timeout);
+      gate.congested(1, 0);
+      release();
+      expect(gate.stats(1).limit).toBe(1);
+      gate.succeeded(1, 1_000);
+      expect(gate.stats(1).limit).toBe(2);
+      const again = await gate.acquire(1, undefined, WAIT, timeout);
+      again();
+      expect(gate.stats(1)).toEqual({ limit: 2, active: 0, waiting: 0 });
+    });
+  });
+});
