@@ -30,6 +30,187 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/businesses/{businessId}/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List chats
+         * @description Returns the business's chats with customers, one page at a time, optionally filtered by
+         *     context, context type, chat type and status. The filter travels in a required JSON body:
+         *     send `{}` for no filter.
+         *
+         *     Paging: pass `limit` (1 to 20, 10 by default) and, from the second page on, the
+         *     `pageToken` that the previous page returned as `result.paging.nextPageToken`. A page
+         *     without `paging.nextPageToken` (or without `paging`) is the last one.
+         *
+         *     Yandex's spec does not mark `result` as required; a 200 without `result` carries no
+         *     chats and no page token, so a reader should treat it as a broken answer, not as an
+         *     empty list.
+         *
+         *     To learn about new chats and messages without polling, Yandex offers push notifications
+         *     (`CHAT_CREATED`, `CHAT_MESSAGE_SENT`).
+         *
+         *     Limit: 5,000 requests per hour (it was 10,000 until April 2026); at most 4 requests in
+         *     flight at once per business, across all methods.
+         */
+        post: operations["getChats"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a chat by its id
+         * @description Returns one chat: what it is about, its customer, type, status and dates.
+         *
+         *     Yandex's spec does not mark `result` as required; a 200 without `result` has no chat in
+         *     it, so a reader should treat it as a broken answer.
+         *
+         *     Limit: 1,000 requests per hour; at most 4 requests in flight at once per business,
+         *     across all methods.
+         */
+        get: operations["getChat"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/chats/file/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a file to a chat
+         * @description Sends one file to the customer in the chat. The body is `multipart/form-data` with a
+         *     single part, `file`, holding the file's bytes (its filename and content type in the
+         *     part's headers). The `Content-Type` header of the request must be `multipart/form-data`
+         *     with the boundary of that body: a JSON content type with a multipart body is refused.
+         *
+         *     Size: Yandex's documentation says "at most 5 MB" (5 Мбайт) without saying which megabyte.
+         *     This description takes the smaller reading, 5,000,000 bytes, and not 5 MiB (5,242,880
+         *     bytes): a file refused by Yandex would cost a request from the quota and the whole upload,
+         *     while the smaller cap gives up at most 242,880 bytes that Yandex might have accepted. One
+         *     published client uses the same 5,000,000-byte cap. Yandex states no smallest size.
+         *
+         *     Not idempotent: every successful call shows the customer one more file. After a timeout
+         *     or a 5xx the file may or may not have been delivered; read the chat's history
+         *     (`getChatHistory`) before sending it again.
+         *
+         *     Limit: 1,000 requests per hour; at most 4 requests in flight at once per business,
+         *     across all methods.
+         */
+        post: operations["sendFileToChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/chats/message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a message of a chat by its id
+         * @description Returns one message of the chat: who sent it, when, its text and its attachments.
+         *
+         *     Yandex's spec does not mark `result` as required; a 200 without `result` has no message
+         *     in it, so a reader should treat it as a broken answer.
+         *
+         *     Limit: 1,000 requests per hour; at most 4 requests in flight at once per business,
+         *     across all methods.
+         */
+        get: operations["getChatMessage"];
+        put?: never;
+        /**
+         * Send a text message to a chat
+         * @description Sends a text message to the customer in the chat. The text is 1 to 4,096 characters,
+         *     counted as UTF-16 code units (Yandex's back end runs on Java, whose string length counts
+         *     them): an emoji outside the Basic Multilingual Plane counts as 2. JSON Schema validators
+         *     (and Prism) count code points instead, so they accept texts up to 8,192 units that Yandex
+         *     may refuse; the UTF-16 count is the stricter, safe reading.
+         *
+         *     The answer carries no message id: to find the message, read the chat's history.
+         *
+         *     Not idempotent: every successful call shows the customer one more message. After a
+         *     timeout or a 5xx the message may or may not have been delivered; read the chat's history
+         *     (`getChatHistory`) before sending it again.
+         *
+         *     Limit: 1,000 requests per hour; at most 4 requests in flight at once per business,
+         *     across all methods.
+         */
+        post: operations["sendMessageToChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/chats/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get the messages of a chat
+         * @description Returns the chat's context (what it is about, with its customer) and its messages, one
+         *     page at a time. The JSON body is required: send `{}` for the whole history, or
+         *     `{ "messageIdFrom": id }` to start from a message.
+         *
+         *     Yandex's text says only "the message from which to get all the following messages": it
+         *     does not say whether that message itself is included, nor the order of the messages on
+         *     a page. One integration found the message `messageIdFrom` names repeated as the first
+         *     one returned (inclusive). A reader should not rely on either without checking the ids.
+         *
+         *     Paging: pass `limit` (1 to 100, 50 by default) and, from the second page on, the
+         *     `pageToken` that the previous page returned as `result.paging.nextPageToken`. A page
+         *     without `paging.nextPageToken` (or without `paging`) is the last one.
+         *
+         *     Yandex's spec does not mark `result` as required; a 200 without `result` has no
+         *     messages and no page token, so a reader should treat it as a broken answer.
+         *
+         *     Attachments (`payload[].url`): one integration found that downloading them needed a
+         *     user's OAuth token, not the Api-Key (Yandex does not document this).
+         *
+         *     Limit: 10,000 requests per hour; at most 4 requests in flight at once per business,
+         *     across all methods.
+         */
+        post: operations["getChatHistory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -99,6 +280,263 @@ export interface components {
             /** @description A human-readable description. */
             message?: string;
         };
+        /**
+         * @description What a chat is about:
+         *
+         *     * `ORDER`: an order;
+         *     * `RETURN`: a return (FBY, FBS and Express only);
+         *     * `DIRECT`: nothing in particular, the customer started the chat (added in 2025).
+         *
+         *     The list grows: a reader must accept a value it does not know.
+         * @enum {string}
+         */
+        ChatContextType: "ORDER" | "RETURN" | "DIRECT";
+        /**
+         * @description The kind of chat: `CHAT` (with the customer) or `ARBITRAGE` (a dispute, with Market's
+         *     arbiter). The list may grow: a reader must accept a value it does not know.
+         * @enum {string}
+         */
+        ChatType: "CHAT" | "ARBITRAGE";
+        /**
+         * @description Where the chat stands:
+         *
+         *     * `NEW`: a new chat;
+         *     * `WAITING_FOR_CUSTOMER`: the customer should answer;
+         *     * `WAITING_FOR_PARTNER`: the seller should answer;
+         *     * `WAITING_FOR_ARBITER`: the arbiter should answer;
+         *     * `WAITING_FOR_MARKET`: Market should answer;
+         *     * `FINISHED`: the chat is closed.
+         *
+         *     The list may grow: a reader must accept a value it does not know.
+         * @enum {string}
+         */
+        ChatStatusType: "NEW" | "WAITING_FOR_CUSTOMER" | "WAITING_FOR_PARTNER" | "WAITING_FOR_ARBITER" | "WAITING_FOR_MARKET" | "FINISHED";
+        /**
+         * @description Who sent a message:
+         *
+         *     * `PARTNER`: the seller;
+         *     * `CUSTOMER`: the customer;
+         *     * `MARKET`: Market, an automatic message;
+         *     * `SUPPORT`: a person from Market's support.
+         *
+         *     The list may grow: a reader must accept a value it does not know.
+         * @enum {string}
+         */
+        ChatMessageSenderType: "PARTNER" | "CUSTOMER" | "MARKET" | "SUPPORT";
+        /**
+         * @description Which chats to return. Every filter is optional; a chat must match all the filters given,
+         *     and any value within a filter. A filter list is either left out (or null) or holds at
+         *     least one value, each value once.
+         */
+        GetChatsRequest: {
+            /**
+             * @deprecated
+             * @description Deprecated; use `contexts` with type `ORDER`. Order ids (the minimum of 1 is this
+             *     description's: Yandex sets none on a request field that only ever holds real ids).
+             */
+            orderIds?: [
+                number,
+                ...number[]
+            ] | null;
+            /** @description Only the chats about these orders or returns. */
+            contexts?: [
+                components["schemas"]["ChatContextDTO"],
+                ...components["schemas"]["ChatContextDTO"][]
+            ] | null;
+            /** @description Only the chats about these kinds of context. */
+            contextTypes?: [
+                components["schemas"]["ChatContextType"],
+                ...components["schemas"]["ChatContextType"][]
+            ] | null;
+            /** @description Only the chats of these types. */
+            types?: [
+                components["schemas"]["ChatType"],
+                ...components["schemas"]["ChatType"][]
+            ] | null;
+            /** @description Only the chats in these statuses. */
+            statuses?: [
+                components["schemas"]["ChatStatusType"],
+                ...components["schemas"]["ChatStatusType"][]
+            ] | null;
+        };
+        /**
+         * @description The answer to `getChats`. Yandex's spec composes it with `allOf` from `ApiResponse`; it is
+         *     flattened here, with the same fields, so that every tool reads it alike.
+         */
+        GetChatsResponse: {
+            status: components["schemas"]["ApiResponseStatusType"];
+            result?: components["schemas"]["GetChatsInfoDTO"];
+        };
+        /** @description A page of chats, and where the next page starts. */
+        GetChatsInfoDTO: {
+            /** @description The chats on this page (may be empty). */
+            chats: components["schemas"]["GetChatInfoDTO"][];
+            paging?: components["schemas"]["PackagingForwardScrollingPagerDTO"];
+        };
+        /**
+         * @description Where the next page starts. No `nextPageToken` (or no `paging` at all) means this page
+         *     is the last one.
+         */
+        PackagingForwardScrollingPagerDTO: {
+            /** @description Pass it as `pageToken` to get the next page. Opaque. */
+            nextPageToken?: string;
+        };
+        /** @description The answer to `getChat` (flattened from Yandex's `allOf`). */
+        GetChatResponse: {
+            status: components["schemas"]["ApiResponseStatusType"];
+            result?: components["schemas"]["GetChatInfoDTO"];
+        };
+        /** @description A chat. */
+        GetChatInfoDTO: {
+            /**
+             * Format: int64
+             * @description The chat's id.
+             */
+            chatId: number;
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated; read `context.orderId`. The order's id, for a chat about an order.
+             */
+            orderId?: number;
+            context: components["schemas"]["ChatFullContextDTO"];
+            type: components["schemas"]["ChatType"];
+            status: components["schemas"]["ChatStatusType"];
+            /**
+             * Format: date-time
+             * @description When the chat was created (RFC 3339, with an offset from UTC).
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the last message of the chat was sent (RFC 3339, with an offset from UTC).
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description What the chat is about, and with whom: `campaignId` and `orderId` come for orders and
+         *     returns, `returnId` for returns only; a `DIRECT` chat has neither.
+         */
+        ChatFullContextDTO: {
+            type: components["schemas"]["ChatContextType"];
+            customer?: components["schemas"]["ChatCustomerDTO"];
+            campaignId?: components["schemas"]["CampaignId"];
+            /**
+             * Format: int64
+             * @description The order's id (orders and returns).
+             */
+            orderId?: number;
+            /**
+             * Format: int64
+             * @description The return's id (returns only).
+             */
+            returnId?: number;
+        };
+        /** @description The customer, as Yandex ID shows them publicly. */
+        ChatCustomerDTO: {
+            /** @description The customer's public name. */
+            name?: string;
+            /** @description The customer's public Yandex ID (as in `https://market.yandex.ru/user/{publicId}/reviews`). */
+            publicId?: string;
+        };
+        /**
+         * Format: int64
+         * @description The campaign (shop) id, the technical id of one of the business's shops.
+         */
+        CampaignId: number;
+        /** @description Where the history starts; leave `messageIdFrom` out for the whole history. */
+        GetChatHistoryRequest: {
+            /**
+             * Format: int64
+             * @description The message from which to return the following ones. Whether that message itself is
+             *     returned is not documented (see getChatHistory).
+             */
+            messageIdFrom?: number;
+        };
+        /** @description The answer to `getChatHistory` (flattened from Yandex's `allOf`). */
+        GetChatHistoryResponse: {
+            status: components["schemas"]["ApiResponseStatusType"];
+            result?: components["schemas"]["ChatMessagesResultDTO"];
+        };
+        /** @description What the chat is about, a page of its messages, and where the next page starts. */
+        ChatMessagesResultDTO: {
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated; read `context.orderId`. (Yandex sets no minimum here.)
+             */
+            orderId?: number;
+            context: components["schemas"]["ChatFullContextDTO"];
+            /** @description The messages on this page (may be empty). */
+            messages: components["schemas"]["ChatMessageDTO"][];
+            paging?: components["schemas"]["PackagingForwardScrollingPagerDTO"];
+        };
+        /** @description The answer to `getChatMessage` (flattened from Yandex's `allOf`). */
+        GetChatMessageResponse: {
+            status: components["schemas"]["ApiResponseStatusType"];
+            result?: components["schemas"]["ChatMessageDTO"];
+        };
+        /**
+         * @description A message: a text (`message`), attachments (`payload`) or both; Yandex requires neither
+         *     field, but a message has at least one of them.
+         */
+        ChatMessageDTO: {
+            /**
+             * Format: int64
+             * @description The message's id.
+             */
+            messageId: number;
+            /**
+             * Format: date-time
+             * @description When the message was sent (RFC 3339, with an offset from UTC).
+             */
+            createdAt: string;
+            sender: components["schemas"]["ChatMessageSenderType"];
+            /** @description The text, if there is one. */
+            message?: string;
+            /** @description The attached files, if there are any. */
+            payload?: [
+                components["schemas"]["ChatMessagePayloadDTO"],
+                ...components["schemas"]["ChatMessagePayloadDTO"][]
+            ] | null;
+        };
+        /**
+         * @description A file attached to a message. Downloading it from `url` may need a user's OAuth token
+         *     rather than the Api-Key (found by one integration; Yandex does not document it).
+         */
+        ChatMessagePayloadDTO: {
+            /** @description The file's name. */
+            name: string;
+            url: components["schemas"]["Url"];
+            /**
+             * Format: int32
+             * @description The file's size in bytes. (Yandex sets no minimum here.)
+             */
+            size: number;
+        };
+        /** @description An address to download a file from. */
+        Url: string;
+        /** @description The text to send. */
+        SendMessageToChatRequest: {
+            /**
+             * @description The text, 1 to 4,096 characters counted as UTF-16 code units (an emoji outside the
+             *     Basic Multilingual Plane counts 2), as Yandex's Java back end counts them.
+             */
+            message: string;
+        };
+        /** @description The `multipart/form-data` body of `sendFileToChat`. */
+        SendFileToChatRequest: {
+            /**
+             * Format: binary
+             * @description The file's bytes, with its filename in the part's `Content-Disposition`. At most
+             *     5 MB, read here as 5,000,000 bytes (see sendFileToChat for why).
+             */
+            file: string;
+        };
+        /** @description An answer that says only whether the request succeeded (flattened from Yandex's `allOf`). */
+        EmptyApiResponse: {
+            status: components["schemas"]["ApiResponseStatusType"];
+        };
     };
     responses: {
         /** @description The new chat, or the one created earlier for the same context. */
@@ -113,7 +551,88 @@ export interface components {
                 "application/json": components["schemas"]["CreateChatResponse"];
             };
         };
-        /** @description The request is malformed or its data is invalid (also a body over 512 KB). */
+        /**
+         * @description A page of chats. `result.paging.nextPageToken` is there when more pages follow; a page
+         *     without it is the last one.
+         */
+        GetChatsOk: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["X-RateLimit-Resource-Limit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["X-RateLimit-Resource-Remaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["X-RateLimit-Resource-Until"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GetChatsResponse"];
+            };
+        };
+        /** @description The chat. */
+        GetChatOk: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["X-RateLimit-Resource-Limit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["X-RateLimit-Resource-Remaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["X-RateLimit-Resource-Until"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GetChatResponse"];
+            };
+        };
+        /**
+         * @description What the chat is about and a page of its messages. `result.paging.nextPageToken` is there
+         *     when more pages follow; a page without it is the last one.
+         */
+        GetChatHistoryOk: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["X-RateLimit-Resource-Limit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["X-RateLimit-Resource-Remaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["X-RateLimit-Resource-Until"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GetChatHistoryResponse"];
+            };
+        };
+        /** @description The message. */
+        GetChatMessageOk: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["X-RateLimit-Resource-Limit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["X-RateLimit-Resource-Remaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["X-RateLimit-Resource-Until"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GetChatMessageResponse"];
+            };
+        };
+        /** @description The message was sent. The body says only `status`. */
+        SendMessageToChatOk: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["X-RateLimit-Resource-Limit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["X-RateLimit-Resource-Remaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["X-RateLimit-Resource-Until"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["EmptyApiResponse"];
+            };
+        };
+        /** @description The file was sent. The body says only `status`. */
+        SendFileToChatOk: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["X-RateLimit-Resource-Limit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["X-RateLimit-Resource-Remaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["X-RateLimit-Resource-Until"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["EmptyApiResponse"];
+            };
+        };
+        /**
+         * @description The request is malformed or its data is invalid (also a JSON body over 512 KB, or a file
+         *     over sendFileToChat's size limit).
+         */
         BadRequest: {
             headers: {
                 "X-RateLimit-Resource-Limit": components["headers"]["X-RateLimit-Resource-Limit"];
@@ -149,7 +668,7 @@ export interface components {
                 "application/json": components["schemas"]["ApiErrorResponse"];
             };
         };
-        /** @description The business, order or return was not found. */
+        /** @description The business, order, return, chat or message was not found. */
         NotFound: {
             headers: {
                 "X-RateLimit-Resource-Limit": components["headers"]["X-RateLimit-Resource-Limit"];
@@ -178,7 +697,10 @@ export interface components {
                 "application/json": components["schemas"]["ApiErrorResponse"];
             };
         };
-        /** @description An internal error on Yandex's side. Wait and call again. */
+        /**
+         * @description An internal error on Yandex's side. Wait and call again; for sendMessageToChat and
+         *     sendFileToChat first read the chat's history: the message may have been delivered.
+         */
         InternalServerError: {
             headers: {
                 "X-RateLimit-Resource-Limit": components["headers"]["X-RateLimit-Resource-Limit"];
@@ -197,11 +719,41 @@ export interface components {
          * @example 123456
          */
         BusinessId: number;
+        /**
+         * @description The chat's id (a query parameter, also on the POST operations).
+         * @example 987654321
+         */
+        ChatId: number;
+        /**
+         * @description The message's id within the chat.
+         * @example 3302
+         */
+        MessageId: number;
+        /**
+         * @description Which page to return: leave it out for the first page; for the next one pass the
+         *     `result.paging.nextPageToken` of the previous page, unchanged. An opaque string. Yandex
+         *     also accepts the spelling `page_token`; this description uses only `pageToken`.
+         * @example eyJvcCI6Imd0Iiwia2V5IjoiOTg3NjU0MzIyIn0
+         */
+        AliasedPageToken: string;
+        /**
+         * @description How many chats a page holds at most, 1 to 20 (10 when left out).
+         * @example 20
+         */
+        PageLimit20: number;
+        /**
+         * @description How many messages a page holds at most, 1 to 100 (50 when left out).
+         * @example 100
+         */
+        PageLimit100: number;
     };
     requestBodies: never;
     headers: {
         /**
-         * @description How many requests to this method the quota allows in its period.
+         * @description How many requests to the called method its quota allows in a period: each method has its
+         *     own (per hour: createChat 1,000, getChats 5,000, getChat 1,000, getChatHistory 10,000,
+         *     getChatMessage 1,000, sendMessageToChat 1,000, sendFileToChat 1,000). The example is
+         *     createChat's, shared by every response of this description.
          * @example 1000
          */
         "X-RateLimit-Resource-Limit": number;
@@ -227,7 +779,36 @@ export type CreateChatResultDTO = components['schemas']['CreateChatResultDTO'];
 export type ApiResponseStatusType = components['schemas']['ApiResponseStatusType'];
 export type ApiErrorResponse = components['schemas']['ApiErrorResponse'];
 export type ApiErrorDTO = components['schemas']['ApiErrorDTO'];
+export type ChatContextType = components['schemas']['ChatContextType'];
+export type ChatType = components['schemas']['ChatType'];
+export type ChatStatusType = components['schemas']['ChatStatusType'];
+export type ChatMessageSenderType = components['schemas']['ChatMessageSenderType'];
+export type GetChatsRequest = components['schemas']['GetChatsRequest'];
+export type GetChatsResponse = components['schemas']['GetChatsResponse'];
+export type GetChatsInfoDTO = components['schemas']['GetChatsInfoDTO'];
+export type PackagingForwardScrollingPagerDTO = components['schemas']['PackagingForwardScrollingPagerDTO'];
+export type GetChatResponse = components['schemas']['GetChatResponse'];
+export type GetChatInfoDTO = components['schemas']['GetChatInfoDTO'];
+export type ChatFullContextDTO = components['schemas']['ChatFullContextDTO'];
+export type ChatCustomerDTO = components['schemas']['ChatCustomerDTO'];
+export type CampaignId = components['schemas']['CampaignId'];
+export type GetChatHistoryRequest = components['schemas']['GetChatHistoryRequest'];
+export type GetChatHistoryResponse = components['schemas']['GetChatHistoryResponse'];
+export type ChatMessagesResultDTO = components['schemas']['ChatMessagesResultDTO'];
+export type GetChatMessageResponse = components['schemas']['GetChatMessageResponse'];
+export type ChatMessageDTO = components['schemas']['ChatMessageDTO'];
+export type ChatMessagePayloadDTO = components['schemas']['ChatMessagePayloadDTO'];
+export type Url = components['schemas']['Url'];
+export type SendMessageToChatRequest = components['schemas']['SendMessageToChatRequest'];
+export type SendFileToChatRequest = components['schemas']['SendFileToChatRequest'];
+export type EmptyApiResponse = components['schemas']['EmptyApiResponse'];
 export type ResponseCreateChatOk = components['responses']['CreateChatOk'];
+export type ResponseGetChatsOk = components['responses']['GetChatsOk'];
+export type ResponseGetChatOk = components['responses']['GetChatOk'];
+export type ResponseGetChatHistoryOk = components['responses']['GetChatHistoryOk'];
+export type ResponseGetChatMessageOk = components['responses']['GetChatMessageOk'];
+export type ResponseSendMessageToChatOk = components['responses']['SendMessageToChatOk'];
+export type ResponseSendFileToChatOk = components['responses']['SendFileToChatOk'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
@@ -235,6 +816,11 @@ export type ResponseNotFound = components['responses']['NotFound'];
 export type ResponseEnhanceYourCalm = components['responses']['EnhanceYourCalm'];
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ParameterBusinessId = components['parameters']['BusinessId'];
+export type ParameterChatId = components['parameters']['ChatId'];
+export type ParameterMessageId = components['parameters']['MessageId'];
+export type ParameterAliasedPageToken = components['parameters']['AliasedPageToken'];
+export type ParameterPageLimit20 = components['parameters']['PageLimit20'];
+export type ParameterPageLimit100 = components['parameters']['PageLimit100'];
 export type HeaderXRateLimitResourceLimit = components['headers']['X-RateLimit-Resource-Limit'];
 export type HeaderXRateLimitResourceRemaining = components['headers']['X-RateLimit-Resource-Remaining'];
 export type HeaderXRateLimitResourceUntil = components['headers']['X-RateLimit-Resource-Until'];
@@ -269,6 +855,230 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    getChats: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Which page to return: leave it out for the first page; for the next one pass the
+                 *     `result.paging.nextPageToken` of the previous page, unchanged. An opaque string. Yandex
+                 *     also accepts the spelling `page_token`; this description uses only `pageToken`.
+                 * @example eyJvcCI6Imd0Iiwia2V5IjoiOTg3NjU0MzIyIn0
+                 */
+                pageToken?: components["parameters"]["AliasedPageToken"];
+                /**
+                 * @description How many chats a page holds at most, 1 to 20 (10 when left out).
+                 * @example 20
+                 */
+                limit?: components["parameters"]["PageLimit20"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The seller's cabinet (business) id.
+                 * @example 123456
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        /** @description Which chats to return; every filter is optional, `{}` returns all chats. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetChatsRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["GetChatsOk"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["EnhanceYourCalm"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getChat: {
+        parameters: {
+            query: {
+                /**
+                 * @description The chat's id (a query parameter, also on the POST operations).
+                 * @example 987654321
+                 */
+                chatId: components["parameters"]["ChatId"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The seller's cabinet (business) id.
+                 * @example 123456
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["GetChatOk"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["EnhanceYourCalm"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    sendFileToChat: {
+        parameters: {
+            query: {
+                /**
+                 * @description The chat's id (a query parameter, also on the POST operations).
+                 * @example 987654321
+                 */
+                chatId: components["parameters"]["ChatId"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The seller's cabinet (business) id.
+                 * @example 123456
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        /** @description The file to send, as the `file` part of a `multipart/form-data` body. */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["SendFileToChatRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SendFileToChatOk"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["EnhanceYourCalm"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getChatMessage: {
+        parameters: {
+            query: {
+                /**
+                 * @description The chat's id (a query parameter, also on the POST operations).
+                 * @example 987654321
+                 */
+                chatId: components["parameters"]["ChatId"];
+                /**
+                 * @description The message's id within the chat.
+                 * @example 3302
+                 */
+                messageId: components["parameters"]["MessageId"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The seller's cabinet (business) id.
+                 * @example 123456
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["GetChatMessageOk"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["EnhanceYourCalm"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    sendMessageToChat: {
+        parameters: {
+            query: {
+                /**
+                 * @description The chat's id (a query parameter, also on the POST operations).
+                 * @example 987654321
+                 */
+                chatId: components["parameters"]["ChatId"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The seller's cabinet (business) id.
+                 * @example 123456
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        /** @description The text to send. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessageToChatRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SendMessageToChatOk"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["EnhanceYourCalm"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getChatHistory: {
+        parameters: {
+            query: {
+                /**
+                 * @description The chat's id (a query parameter, also on the POST operations).
+                 * @example 987654321
+                 */
+                chatId: components["parameters"]["ChatId"];
+                /**
+                 * @description Which page to return: leave it out for the first page; for the next one pass the
+                 *     `result.paging.nextPageToken` of the previous page, unchanged. An opaque string. Yandex
+                 *     also accepts the spelling `page_token`; this description uses only `pageToken`.
+                 * @example eyJvcCI6Imd0Iiwia2V5IjoiOTg3NjU0MzIyIn0
+                 */
+                pageToken?: components["parameters"]["AliasedPageToken"];
+                /**
+                 * @description How many messages a page holds at most, 1 to 100 (50 when left out).
+                 * @example 100
+                 */
+                limit?: components["parameters"]["PageLimit100"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The seller's cabinet (business) id.
+                 * @example 123456
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        /** @description Where the history starts; `{}` for the whole history. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetChatHistoryRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["GetChatHistoryOk"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["EnhanceYourCalm"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
 }
 type FlattenedDeepRequired<T> = {
     [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
@@ -280,3 +1090,7 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const chatContextIdentifiableTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatContextIdentifiableType"]> = ["ORDER", "RETURN"];
 export const apiResponseStatusTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiResponseStatusType"]> = ["OK", "ERROR"];
+export const chatContextTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatContextType"]> = ["ORDER", "RETURN", "DIRECT"];
+export const chatTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatType"]> = ["CHAT", "ARBITRAGE"];
+export const chatStatusTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatStatusType"]> = ["NEW", "WAITING_FOR_CUSTOMER", "WAITING_FOR_PARTNER", "WAITING_FOR_ARBITER", "WAITING_FOR_MARKET", "FINISHED"];
+export const chatMessageSenderTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatMessageSenderType"]> = ["PARTNER", "CUSTOMER", "MARKET", "SUPPORT"];

@@ -1,4 +1,4 @@
-// `npm run build` (and `prepack`): the publishable dist/.
+// `npm run build` (also `prepare`: on `npm install` from git, `npm pack`, `npm ci`): the publishable dist/.
 //   dist/src/index.js + .d.ts        the package entry (ESM), and every module it reaches
 //   dist/generated/*.js + .d.ts      the generated types and rules, compiled
 //   dist/openapi.yaml                the spec, bundled into one file (export `<package>/openapi.yaml`)

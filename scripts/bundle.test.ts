@@ -40,6 +40,9 @@ it('bundles the spec, and a schema kept in another file, into one file describin
 }, 30_000);
 
 it('fails with Redocly’s message when a $ref cannot be resolved', async () => {
-  await copy.edit("$ref: '#/components/schemas/ChatContextDTO'", "$ref: './missing.yaml'");
+  await copy.edit(
+    "context:\n          $ref: '#/components/schemas/ChatContextDTO'",
+    "context:\n          $ref: './missing.yaml'",
+  );
   await expect(bundleSpec(join(copy.dir, 'out.yaml'), copy.spec)).rejects.toThrow(/missing\.yaml/);
 }, 30_000);

@@ -9,6 +9,18 @@ import { allowsBreaking, releasedVersion, releaseSpec } from './lib/release-spec
 import { copySpec, type SpecCopy } from './lib/spec-copy.ts';
 
 const OP = 'paths./v2/businesses/{businessId}/chats/new.post';
+// getChats filters by ChatContextDTO too, so an edit of it changes both operations.
+const GET_CHATS = 'paths./v2/businesses/{businessId}/chats.post';
+// Edits aim at createChat's own lines: the other chat operations share the response components.
+const CREATE_CHAT_OK = "          $ref: '#/components/responses/CreateChatOk'\n";
+const BAD_REQUEST = "        '400':\n          $ref: '#/components/responses/BadRequest'\n";
+const BEFORE_404 = `${CREATE_CHAT_OK}${BAD_REQUEST}        '401':\n          $ref: '#/components/responses/Unauthorized'\n        '403':\n          $ref: '#/components/responses/Forbidden'\n`;
+const NOT_FOUND_REF = "          $ref: '#/components/responses/NotFound'\n";
+const NOT_FOUND = `        '404':\n${NOT_FOUND_REF}`;
+const WITH_409 = `${BEFORE_404}        '409':\n${NOT_FOUND_REF}${NOT_FOUND}`;
+// ChatContextIdentifiableType's values (ChatContextType's start the same way).
+const CREATABLE_TYPES = '        - ORDER\n        - RETURN\n    CreateChatResponse:\n';
+const ORDER_ONLY = '        - ORDER\n    CreateChatResponse:\n';
 let copy: SpecCopy;
 let baseline: string;
 let spec: string;
@@ -32,7 +44,7 @@ const codes = async () => {
 
 describe('breaking edits fail', () => {
   it('removing a response code', async () => {
-    await editSpec("        '404':\n          $ref: '#/components/responses/NotFound'\n", '');
+    await editSpec(`${BEFORE_404}${NOT_FOUND}`, BEFORE_404);
     expect((await codes()).breaking).toEqual([`response.status-code.remove ${OP}.responses.404`]);
   });
 
@@ -47,23 +59,27 @@ describe('breaking edits fail', () => {
   });
 
   it('making a response field optional', async () => {
-    await editSpec('      required:\n        - chatId\n', '');
+    await editSpec(
+      '      description: The chat that was created or found.\n      required:\n        - chatId\n',
+      '      description: The chat that was created or found.\n',
+    );
     expect((await codes()).breaking).toEqual([
       `response.body.scope.add ${OP}.responses.200.content.application/json.schema`,
     ]);
   });
 
   it('removing a request enum value (openapi-diff does not read enums; the enum check does)', async () => {
-    await editSpec('        - ORDER\n        - RETURN\n', '        - ORDER\n');
+    await editSpec(CREATABLE_TYPES, ORDER_ONLY);
     expect((await codes()).breaking).toEqual([
       `enum.value.remove ${OP}.requestBody.content.application/json.schema.context.type`,
+      `enum.value.remove ${GET_CHATS}.requestBody.content.application/json.schema.contexts[].type`,
     ]);
   });
 
   it('adding a response enum value, in every response that uses it', async () => {
     await editSpec('        - OK\n        - ERROR\n', '        - OK\n        - ERROR\n        - PARTIAL\n');
     const { breaking } = await codes();
-    expect(breaking).toHaveLength(7);
+    expect(breaking).toHaveLength(7 * 7); // seven operations, seven responses each
     expect(breaking).toContain(`enum.value.add ${OP}.responses.200.content.application/json.schema.status`);
   });
 
@@ -84,10 +100,7 @@ describe('non-breaking edits pass', () => {
   });
 
   it('adding a response code', async () => {
-    await editSpec(
-      "        '404':\n",
-      "        '409':\n          $ref: '#/components/responses/NotFound'\n        '404':\n",
-    );
+    await editSpec(`${BEFORE_404}${NOT_FOUND}`, WITH_409);
     expect(await codes()).toEqual({
       breaking: [],
       nonBreaking: [`response.status-code.add ${OP}.responses.409`],
@@ -95,13 +108,13 @@ describe('non-breaking edits pass', () => {
   });
 
   it('adding a request enum value', async () => {
-    await editSpec(
-      '        - ORDER\n        - RETURN\n',
-      '        - ORDER\n        - RETURN\n        - DIRECT\n',
-    );
+    await editSpec(CREATABLE_TYPES, CREATABLE_TYPES.replace('    Create', '        - DIRECT\n    Create'));
     expect(await codes()).toEqual({
       breaking: [],
-      nonBreaking: [`enum.value.add ${OP}.requestBody.content.application/json.schema.context.type`],
+      nonBreaking: [
+        `enum.value.add ${OP}.requestBody.content.application/json.schema.context.type`,
+        `enum.value.add ${GET_CHATS}.requestBody.content.application/json.schema.contexts[].type`,
+      ],
     });
   });
 
@@ -112,7 +125,10 @@ describe('non-breaking edits pass', () => {
     );
     expect(await codes()).toEqual({
       breaking: [],
-      nonBreaking: [`request.body.scope.add ${OP}.requestBody.content.application/json.schema`],
+      nonBreaking: [
+        `request.body.scope.add ${OP}.requestBody.content.application/json.schema`,
+        `request.body.scope.add ${GET_CHATS}.requestBody.content.application/json.schema`,
+      ],
     });
   });
 
@@ -136,15 +152,12 @@ describe('npm run check:breaking (the CLI)', () => {
     ]);
 
   it('exits 0 printing a non-breaking change, and 1 on a breaking one, saying what to do', async () => {
-    await editSpec(
-      "        '404':\n",
-      "        '409':\n          $ref: '#/components/responses/NotFound'\n        '404':\n",
-    );
+    await editSpec(`${BEFORE_404}${NOT_FOUND}`, WITH_409);
     const passed = await cli();
     expect(passed.stdout).toContain('response.status-code.add');
     expect(passed.stdout).toContain('is compatible with the released');
 
-    await editSpec("        '400':\n          $ref: '#/components/responses/BadRequest'\n", '');
+    await editSpec(`${CREATE_CHAT_OK}${BAD_REQUEST}`, CREATE_CHAT_OK);
     const failure = await cli().then(
       () => expect.unreachable('check:breaking passed a removed response code'),
       (error: { code: number; stderr: string }) => error,
@@ -168,13 +181,13 @@ describe('release:spec', () => {
   it('refuses a breaking spec without a breaking version bump, and makes it the baseline with one', async () => {
     await releaseSpec({ specPath: spec, baselinePath: baseline, version: '0.1.0' });
     expect(releasedVersion(await readFile(baseline, 'utf8'))).toBe('0.1.0');
-    await editSpec('        - ORDER\n        - RETURN\n', '        - ORDER\n');
+    await editSpec(CREATABLE_TYPES, ORDER_ONLY);
 
     await expect(releaseSpec({ specPath: spec, baselinePath: baseline, version: '0.1.1' })).rejects.toThrow(
-      /1 breaking change\(s\) since 0\.1\.0.*bump the major version/,
+      /2 breaking change\(s\) since 0\.1\.0.*bump the major version/,
     );
     await releaseSpec({ specPath: spec, baselinePath: baseline, version: '0.2.0' });
     expect(releasedVersion(await readFile(baseline, 'utf8'))).toBe('0.2.0');
     expect((await diffSpecFiles(baseline, spec)).breaking).toEqual([]);
-  });
+  }, 30_000); // four diffs of the seven-operation spec: over 5 s on a loaded machine
 });

@@ -31,8 +31,8 @@ describe('findGeneratedDrift', () => {
 
   it('names both files when an enum value is added (types and validation rules change)', async () => {
     await editSpec(
-      '        - ORDER\n        - RETURN\n',
-      '        - ORDER\n        - RETURN\n        - DIRECT\n',
+      '        - RETURN\n    CreateChatResponse:\n',
+      '        - RETURN\n        - DIRECT\n    CreateChatResponse:\n',
     );
     expect(await findGeneratedDrift(spec, dir)).toEqual([
       { file: join(dir, 'schema.ts'), problem: 'stale' },

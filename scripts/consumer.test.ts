@@ -2,68 +2,16 @@
 // fresh project in a temporary directory, and checks that the project typechecks against it (and that a
 // `type: 'DIRECT'` call does not), runs against it, and can resolve the bundled spec.
 //
-// The package is built into a staging copy (package.json, README, dist/ from scripts/build.ts) rather than
-// the repository's own dist/, so the test never races a build or a bench running in the working tree; the
-// staging copy is packed with the same package.json, so `files`, `exports` and dependencies are the real
-// ones. The install is --offline, with openapi-fetch linked from this repository: no network at all.
-import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// The tarball comes from scripts/lib/pack.ts (a staging copy, never the working tree's dist/). The install
+// is --offline, with openapi-fetch linked from this repository: no network at all.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from './build.ts';
+import { npm, type RunResult, run, SLOW_MS as SLOW } from './lib/child.ts';
+import { packPackage, ROOT } from './lib/pack.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
-const SLOW = 180_000;
-
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment for child npm/node/tsc: without the npm_* variables of an enclosing `npm test`. */
-function childEnv(): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.toLowerCase().startsWith('npm_') || keep.has(key.toLowerCase())) env[key] = value;
-  }
-  return { ...env, NO_UPDATE_NOTIFIER: '1', npm_config_update_notifier: 'false' };
-}
-
-function run(command: string, args: readonly string[], cwd: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      command,
-      args,
-      { cwd, env: childEnv(), maxBuffer: 32 * 1024 * 1024, timeout: SLOW },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function runOk(command: string, args: readonly string[], cwd: string): Promise<string> {
-  const result = await run(command, args, cwd);
-  if (result.code !== 0) {
-    throw new Error(
-      `${command} ${args.join(' ')} exited ${result.code}:\n${result.stdout}\n${result.stderr}`,
-    );
-  }
-  return result.stdout;
-}
-
-/** npm itself: the one running `npm test` when there is one, else `npm` from PATH. */
-function npm(args: readonly string[], cwd: string): Promise<string> {
-  const cli = process.env.npm_execpath;
-  if (cli !== undefined && /npm-cli\.[cm]?js$/.test(cli)) return runOk(process.execPath, [cli, ...args], cwd);
-  return runOk('npm', args, cwd);
-}
 
 function tsc(project: string, cwd: string): Promise<RunResult> {
   return run(process.execPath, [TSC, '-p', project], cwd);
@@ -86,7 +34,7 @@ const CONSUMER_TSCONFIG = {
     types: [],
     noEmit: true,
   },
-  files: ['good.ts'],
+  files: ['good.ts', 'notifications.ts'],
 };
 
 // Everything a consumer would write: the client, the options, every error class, the exported types.
@@ -154,6 +102,37 @@ function describeError(error: unknown): string {
 export { chatId, describeError, rateLimit, raw };
 `;
 
+// The notifications subpath: a typed handler, mounted in a node-style server without @types/node.
+const NOTIFICATIONS_TS = `import {
+  type ChatMessageSentNotificationDTO,
+  createMemoryDuplicateStore,
+  createNotificationHandler,
+  messageIdToNumber,
+  type NotificationHandler,
+  type NotificationOf,
+  toNodeListener,
+  YANDEX_NOTIFICATION_NETWORKS,
+} from 'yandex-market-chats-client/notifications';
+
+const handled: number[] = [];
+const handler: NotificationHandler = createNotificationHandler({
+  name: 'consumer',
+  version: '1.0.0',
+  on: {
+    CHAT_MESSAGE_SENT: async (event: ChatMessageSentNotificationDTO, { signal }) => {
+      if (!signal.aborted) handled.push(messageIdToNumber(event.messageId), event.chatId);
+    },
+    CHAT_CREATED: (event: NotificationOf<'CHAT_CREATED'>) => void handled.push(event.businessId),
+  },
+  onOther: (event) => void handled.push(event.notificationType.length),
+  senderCheck: { networks: [...YANDEX_NOTIFICATION_NETWORKS], trustedProxy: { header: 'x-forwarded-for', hops: 1 } },
+  duplicates: createMemoryDuplicateStore(100),
+});
+const listener = toNodeListener(handler);
+
+export { handled, listener };
+`;
+
 // Must not typecheck: createChat cannot open a DIRECT chat.
 const BAD_TS = `import { createMarketClient } from 'yandex-market-chats-client';
 
@@ -208,6 +187,22 @@ assert.equal(require('yandex-market-chats-client/package.json').name, 'yandex-ma
 // CommonJS callers on Node >= 20.19 can require() the ESM build (the \`default\` export condition).
 assert.equal(require('yandex-market-chats-client').createMarketClient, createMarketClient);
 
+const { createNotificationHandler, messageIdToNumber } = await import('yandex-market-chats-client/notifications');
+const seen = [];
+const handler = createNotificationHandler({
+  name: 'consumer',
+  version: '1.0.0',
+  on: { CHAT_MESSAGE_SENT: (event) => void seen.push(messageIdToNumber(event.messageId)) },
+});
+const notify = (body) =>
+  handler(new Request('http://localhost/notification', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+const event = { notificationType: 'CHAT_MESSAGE_SENT', chatId: 7, messageId: '42', businessId: 123, sentAt: '2026-11-25T10:00:00Z' };
+assert.equal((await notify(event)).status, 200);
+assert.deepEqual(seen, [42]);
+const refused = await notify({ ...event, chatId: undefined });
+assert.equal(refused.status, 400);
+assert.deepEqual(await refused.json(), { error: { type: 'WRONG_EVENT_FORMAT', message: 'chatId is required' } });
+
 console.log(JSON.stringify({ chatId: result.chatId, spec: specPath }));
 `;
 
@@ -219,30 +214,12 @@ describe('the packed package, installed into a fresh project', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'ymcc-consumer-'));
-    const staging = join(work, 'package');
     app = join(work, 'app');
-    await mkdir(staging);
     await mkdir(app);
-
-    // The package as `npm pack` would see it after `prepack` (npm run build).
-    await build(join(staging, 'dist'));
-    await copyFile(join(ROOT, 'package.json'), join(staging, 'package.json'));
-    await copyFile(join(ROOT, 'README.md'), join(staging, 'README.md'));
-    for (const license of ['LICENSE', 'LICENSE.md']) {
-      await copyFile(join(ROOT, license), join(staging, license)).catch(() => undefined);
-    }
-    const packOutput = await npm(
-      ['pack', '--ignore-scripts', '--json', '--loglevel=error', '--pack-destination', work],
-      staging,
-    );
-    const [pack] = JSON.parse(packOutput) as { filename: string; files: { path: string }[] }[];
-    if (pack === undefined) throw new Error(`npm pack printed no result: ${packOutput}`);
-    packedFiles = pack.files.map((file) => file.path).sort();
-    const tarball = join(work, basename(pack.filename));
-    packedManifest = JSON.parse(await readFile(join(staging, 'package.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
+    const pack = await packPackage(work);
+    packedFiles = pack.files;
+    packedManifest = pack.manifest;
+    const tarball = pack.tarball;
 
     await writeFile(
       join(app, 'package.json'),
@@ -251,6 +228,7 @@ describe('the packed package, installed into a fresh project', () => {
     await writeFile(join(app, 'tsconfig.json'), json(CONSUMER_TSCONFIG));
     await writeFile(join(app, 'tsconfig.bad.json'), json({ extends: './tsconfig.json', files: ['bad.ts'] }));
     await writeFile(join(app, 'good.ts'), GOOD_TS);
+    await writeFile(join(app, 'notifications.ts'), NOTIFICATIONS_TS);
     await writeFile(join(app, 'bad.ts'), BAD_TS);
     await writeFile(join(app, 'run.mjs'), RUN_MJS);
     await npm(
@@ -281,6 +259,9 @@ describe('the packed package, installed into a fresh project', () => {
     expect(packedFiles).toContain('dist/src/index.d.ts');
     expect(packedFiles).toContain('dist/generated/schema.d.ts');
     expect(packedFiles).toContain('dist/openapi.yaml');
+    expect(packedFiles).toContain('dist/src/notifications/index.js');
+    expect(packedFiles).toContain('dist/src/notifications/index.d.ts');
+    expect(packedFiles).toContain('dist/generated/notification-rules.js');
     const unexpected = packedFiles.filter(
       (file) =>
         !/^(package\.json|README\.md|LICENSE(\.md)?)$/.test(file) &&
@@ -314,7 +295,7 @@ describe('the packed package, installed into a fresh project', () => {
   });
 
   it(
-    'typechecks a consumer that uses the client, its options, errors and generated types',
+    'typechecks a consumer that uses the client, its options, errors and generated types, and the notifications subpath',
     async () => {
       const result = await tsc('tsconfig.json', app);
       expect(`${result.stdout}${result.stderr}`).toBe('');
@@ -336,7 +317,7 @@ describe('the packed package, installed into a fresh project', () => {
   );
 
   it(
-    'runs on Node: a call with a fake fetch, a ValidationError, and the spec export resolves',
+    'runs on Node: a call with a fake fetch, a ValidationError, the spec export resolves, a notification is handled',
     async () => {
       // require() of ESM is stable on Node 20.19+, but some 20.x releases still print an ExperimentalWarning.
       const result = await run(process.execPath, ['--disable-warning=ExperimentalWarning', 'run.mjs'], app);

@@ -18,32 +18,10 @@ import {
   type MarketClientOptions,
   RateLimitError,
 } from '../src/index.ts';
+import { log, runDemo, StepError, step } from './lib/demo-steps.ts';
 
 const DEMO = { businessId: 123456, orderId: 5123456789 };
 const INTEGRATION = 'yandex-market-chats-client-demo/0.1.0';
-
-class StepError extends Error {}
-
-const log = (line: string) => process.stdout.write(`${line}\n`);
-
-/** Runs one step; whatever it throws comes back as a StepError naming the step. */
-async function step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw new StepError(`step "${name}" failed: ${describe(error)}`, { cause: error });
-  }
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // Prism's start-up errors carry all it printed (then its usage text); the first lines say what went wrong.
-  const lines = `${error.name}: ${error.message}`.split('\n');
-  const shown = 6;
-  return lines.length <= shown
-    ? lines.join('\n')
-    : [...lines.slice(0, shown), `  ... (${lines.length - shown} more lines)`].join('\n');
-}
 
 function rateLimitText(market: MarketClient): string {
   const rl = market.rateLimit;
@@ -230,17 +208,4 @@ async function main(): Promise<void> {
   return runLive(live);
 }
 
-// Never hang: a stuck step fails the run (prism.ts stops the mock on exit).
-setTimeout(() => {
-  process.stderr.write('\ndemo FAILED: no result within 120 s\n');
-  process.exit(1);
-}, 120_000).unref();
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    const message = error instanceof StepError ? error.message : `unexpected error: ${describe(error)}`;
-    process.stderr.write(`\ndemo FAILED: ${message}\n`);
-    process.exit(1);
-  },
-);
+runDemo(main);

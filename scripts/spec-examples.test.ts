@@ -1,5 +1,7 @@
 // Every example in openapi/openapi.yaml validates against its schema (Prism serves them to the contract tests).
+import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { copySpec, type SpecCopy } from './lib/spec-copy.ts';
 import { validateExamples } from './lib/validate-examples.ts';
 
@@ -19,6 +21,12 @@ describe(SPEC, () => {
     expect(names).toContain(`${body} example "return"`);
     const responses = [
       'CreateChatOk',
+      'GetChatsOk',
+      'GetChatOk',
+      'GetChatHistoryOk',
+      'GetChatMessageOk',
+      'SendMessageToChatOk',
+      'SendFileToChatOk',
       'BadRequest',
       'Unauthorized',
       'Forbidden',
@@ -35,6 +43,21 @@ describe(SPEC, () => {
   });
 });
 
+describe('the paging examples (the contract tests page through them)', () => {
+  it.each(['GetChatsOk', 'GetChatHistoryOk'])(
+    '%s: firstPage has a next page token, lastPage and the default onlyPage have none',
+    async (response) => {
+      const spec = parse(await readFile(SPEC, 'utf8'));
+      const examples = spec.components.responses[response].content['application/json'].examples;
+      const token = (name: string) => examples[name].value.result.paging?.nextPageToken;
+      expect(Object.keys(examples)[0]).toBe('onlyPage'); // Prism's default: a mock run must end
+      expect(token('firstPage')).toEqual(expect.any(String));
+      expect(token('lastPage')).toBeUndefined();
+      expect(token('onlyPage')).toBeUndefined();
+    },
+  );
+});
+
 describe('a broken example', () => {
   let copy: SpecCopy;
   beforeEach(async () => {
@@ -43,8 +66,16 @@ describe('a broken example', () => {
   afterEach(() => copy.remove());
 
   it('fails, naming the example and what is wrong with it', async () => {
-    await copy.edit('                  chatId: 987654321\n', '                  chatId: 0\n');
-    await copy.edit('                    type: RETURN\n', '                    type: DIRECT\n');
+    const created =
+      '              summary: A chat was created (or found)\n              value:\n                status: OK\n                result:\n';
+    await copy.edit(
+      `${created}                  chatId: 987654321\n`,
+      `${created}                  chatId: 0\n`,
+    );
+    await copy.edit(
+      '                    type: RETURN\n                    id: 123456\n',
+      '                    type: DIRECT\n                    id: 123456\n',
+    );
     expect(invalid(await validateExamples(copy.spec))).toEqual([
       {
         name: 'paths./v2/businesses/{businessId}/chats/new.post.requestBody.content.application/json example "return"',
@@ -81,5 +112,51 @@ describe('a broken example', () => {
         errors: ['(root) must match format "int32"'],
       },
     ]);
+  });
+});
+
+const NOTIFICATIONS = 'openapi/notifications.yaml';
+
+describe(NOTIFICATIONS, () => {
+  it('has only valid examples, each request example matching exactly one oneOf branch', async () => {
+    expect(invalid(await validateExamples(NOTIFICATIONS))).toEqual([]);
+  });
+
+  it('has an example of every chat event, PING and another type, and of every response', async () => {
+    const names = (await validateExamples(NOTIFICATIONS)).map(({ name }) => name);
+    const operation = 'paths./notification.post';
+    const requests = [
+      'ping',
+      'chatCreated',
+      'chatMessageSent',
+      'chatArbitrageStarted',
+      'chatArbitrageFinished',
+      'orderCreated',
+    ];
+    for (const example of requests) {
+      expect(names).toContain(`${operation}.requestBody.content.application/json example "${example}"`);
+    }
+    for (const status of ['200', '400', '403', '405', '413', '415', '500']) {
+      expect(
+        names.some((name) =>
+          name.startsWith(`${operation}.responses.${status}.content.application/json example "`),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('refuses a modelled type that breaks its own schema instead of passing it as another type', async () => {
+    const copy = await copySpec(NOTIFICATIONS);
+    try {
+      await copy.edit(
+        "                  messageId: '5123456001'\n",
+        '                  messageId: 5123456001\n',
+      );
+      const [broken] = invalid(await validateExamples(copy.spec));
+      expect(broken?.name).toMatch(/example "chatMessageSent"$/);
+      expect(broken?.errors).toContain('/messageId must be string');
+    } finally {
+      await copy.remove();
+    }
   });
 });

@@ -1,9 +1,11 @@
 import createClient, { type Client } from 'openapi-fetch';
-import type { paths } from '../generated/schema.ts';
+import { operationRules } from '../generated/rules.ts';
+import type { ChatFullContextDTO, ChatMessageDTO, GetChatInfoDTO, paths } from '../generated/schema.ts';
 import { ValidationError } from './errors/validation-error.ts';
 import { HOOK_NAMES, type MarketClientHooks } from './hooks.ts';
 import { type BusinessLimits, type CallSettings, createEngine } from './internal/engine.ts';
 import type { Operation } from './internal/operation.ts';
+import { check } from './internal/operation-input.ts';
 import {
   checkBaseUrl,
   checkCount,
@@ -14,10 +16,54 @@ import {
   checkSignal,
   checkToken,
 } from './internal/options.ts';
+import { type PageIterator, paginate } from './internal/paginate.ts';
 import { type CreateChatInput, type CreateChatResult, createChat } from './operations/create-chat.ts';
+import { type GetChatInput, getChat } from './operations/get-chat.ts';
+import {
+  type ChatHistoryPage,
+  type GetChatHistoryInput,
+  getChatHistory,
+} from './operations/get-chat-history.ts';
+import { type GetChatMessageInput, getChatMessage } from './operations/get-chat-message.ts';
+import { type ChatsFilter, type ChatsPage, type GetChatsInput, getChats } from './operations/get-chats.ts';
+import { type SendFileToChatInput, sendFileToChat } from './operations/send-file-to-chat.ts';
+import { type SendMessageToChatInput, sendMessageToChat } from './operations/send-message-to-chat.ts';
 import type { RateLimitState } from './rate-limit.ts';
 
+export type { PageIterator } from './internal/paginate.ts';
 export type { CreateChatInput, CreateChatResult } from './operations/create-chat.ts';
+export type { GetChatInput } from './operations/get-chat.ts';
+export type { ChatHistoryPage, GetChatHistoryInput } from './operations/get-chat-history.ts';
+export type { GetChatMessageInput } from './operations/get-chat-message.ts';
+export type { ChatsFilter, ChatsPage, GetChatsInput } from './operations/get-chats.ts';
+export { MAX_FILE_BYTES, type SendFileToChatInput } from './operations/send-file-to-chat.ts';
+export type { SendMessageToChatInput } from './operations/send-message-to-chat.ts';
+
+export interface IterateChatsInput {
+  businessId: number;
+  filter?: ChatsFilter | undefined;
+  /** Chats per request, 1 to 20; the API's default is 10. */
+  pageSize?: number | undefined;
+  /** Resume from this page (an earlier iterator's `pageToken`). */
+  pageToken?: string | undefined;
+}
+
+export interface IterateChatHistoryInput {
+  businessId: number;
+  chatId: number;
+  /** Start from this message, inclusive. */
+  messageIdFrom?: number | undefined;
+  /** Messages per request, 1 to 100; the API's default is 50. */
+  pageSize?: number | undefined;
+  /** Resume from this page (an earlier iterator's `pageToken`). */
+  pageToken?: string | undefined;
+}
+
+/** The messages of a chat, page after page, with what the chat is about. */
+export interface ChatHistoryIterator extends PageIterator<ChatMessageDTO> {
+  /** The chat's context, from the latest page read; undefined before the first page. */
+  readonly context: ChatFullContextDTO | undefined;
+}
 
 /** The production host of the Yandex Market Partner API. */
 export const PRODUCTION_BASE_URL = 'https://api.partner.market.yandex.ru';
@@ -98,6 +144,31 @@ export interface MarketClient {
    * it (the call is idempotent, so retries are safe).
    */
   createChat(input: CreateChatInput, options?: RequestOptions): Promise<CreateChatResult>;
+  /** One page of the business's chats, optionally filtered. A read (retried). Quota: 5,000 an hour. */
+  getChats(input: GetChatsInput, options?: RequestOptions): Promise<ChatsPage>;
+  /**
+   * Every chat of the business, page after page (`for await`). `timeoutMs` and `maxRetries` apply to each
+   * page, the signal and `deadlineMs` to the whole iteration. Input is checked at once.
+   */
+  iterateChats(input: IterateChatsInput, options?: RequestOptions): PageIterator<GetChatInfoDTO>;
+  /** One chat. A read (retried). Quota: 1,000 an hour. */
+  getChat(input: GetChatInput, options?: RequestOptions): Promise<GetChatInfoDTO>;
+  /**
+   * One page of a chat's messages, in the order the API returns them, from `messageIdFrom` (inclusive) if
+   * given. A read (retried). Quota: 10,000 an hour.
+   */
+  getChatHistory(input: GetChatHistoryInput, options?: RequestOptions): Promise<ChatHistoryPage>;
+  /** Every message of a chat, page after page (`for await`), as getChatHistory returns them; see iterateChats. */
+  iterateChatHistory(input: IterateChatHistoryInput, options?: RequestOptions): ChatHistoryIterator;
+  /** One message. A read (retried). Quota: 1,000 an hour. */
+  getChatMessage(input: GetChatMessageInput, options?: RequestOptions): Promise<ChatMessageDTO>;
+  /**
+   * Sends a message the customer sees. Never sent twice: retried only when the API surely did not act (a
+   * 420/429, a refused connection); after a lost answer it rejects with DeliveryUnknownError. Quota: 1,000 an hour.
+   */
+  sendMessageToChat(input: SendMessageToChatInput, options?: RequestOptions): Promise<void>;
+  /** Sends a file the customer sees (at most 5,000,000 bytes), as sendMessageToChat does a message. */
+  sendFileToChat(input: SendFileToChatInput, options?: RequestOptions): Promise<void>;
   /**
    * The `X-RateLimit-Resource-*` headers of the last response that carried them (any business and
    * operation: the state names its `businessId`); undefined before. `resetAt` is as the server sent it.
@@ -181,9 +252,72 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     fetch: fetch ?? ((request: Request) => globalThis.fetch(request)),
   });
 
+  const getChatsPage = method<GetChatsInput, Parameters<typeof getChats.toRequest>[0], ChatsPage>(getChats);
+  const getHistoryPage = method<
+    GetChatHistoryInput,
+    Parameters<typeof getChatHistory.toRequest>[0],
+    ChatHistoryPage
+  >(getChatHistory);
+
+  function iterateChats(
+    input: IterateChatsInput,
+    options: RequestOptions = {},
+  ): PageIterator<GetChatInfoDTO> {
+    const call = callSettings(options, defaults, 'iterateChats');
+    const { pageSize, ...rest } = pageInput(input, operationRules.getChats.parameters.limit.schema);
+    const first = getChats.validate({ ...rest, limit: pageSize });
+    return paginate(
+      'getChats',
+      call,
+      first.pageToken,
+      (pageToken, pageCall) => engine.call(getChats, { ...first, pageToken }, pageCall),
+      (page) => page.chats,
+    );
+  }
+
+  function iterateChatHistory(
+    input: IterateChatHistoryInput,
+    options: RequestOptions = {},
+  ): ChatHistoryIterator {
+    const call = callSettings(options, defaults, 'iterateChatHistory');
+    const { pageSize, ...rest } = pageInput(input, operationRules.getChatHistory.parameters.limit.schema);
+    const first = getChatHistory.validate({ ...rest, limit: pageSize });
+    let context: ChatFullContextDTO | undefined;
+    const pages = paginate(
+      'getChatHistory',
+      call,
+      first.pageToken,
+      async (pageToken, pageCall) => {
+        const page = await engine.call(getChatHistory, { ...first, pageToken }, pageCall);
+        context = page.context;
+        return page;
+      },
+      (page) => page.messages,
+    );
+    return {
+      get context() {
+        return context;
+      },
+      get pageToken() {
+        return pages.pageToken;
+      },
+      [Symbol.asyncIterator]: () => pages[Symbol.asyncIterator](),
+    };
+  }
+
   return {
     createChat: method<CreateChatInput, Parameters<typeof createChat.toRequest>[0], CreateChatResult>(
       createChat,
+    ),
+    getChats: getChatsPage,
+    iterateChats,
+    getChat: method<GetChatInput, GetChatInput, GetChatInfoDTO>(getChat),
+    getChatHistory: getHistoryPage,
+    iterateChatHistory,
+    getChatMessage: method<GetChatMessageInput, GetChatMessageInput, ChatMessageDTO>(getChatMessage),
+    sendMessageToChat: method<SendMessageToChatInput, SendMessageToChatInput, void>(sendMessageToChat),
+    sendFileToChat: method<SendFileToChatInput, Parameters<typeof sendFileToChat.toRequest>[0], void>(
+      sendFileToChat,
     ),
     get rateLimit() {
       return engine.lastRateLimit;
@@ -220,4 +354,16 @@ function callSettings(
       allowZero: false,
     }),
   };
+}
+
+/** An iterator's input: an object whose `pageSize` is checked by the page limit's rule, under its own name. */
+function pageInput<T extends { pageSize?: number | undefined }>(
+  input: T,
+  limitRule: Parameters<typeof check>[0],
+): T {
+  if (typeof input !== 'object' || input === null) {
+    throw new ValidationError('input', 'must be an object with businessId');
+  }
+  if (input.pageSize !== undefined) check(limitRule, input.pageSize, 'pageSize');
+  return input;
 }

@@ -6,25 +6,52 @@ export {
   type ApiResponseStatusType,
   type ChatContextDTO,
   type ChatContextIdentifiableType,
+  type ChatContextType,
+  type ChatCustomerDTO,
+  type ChatFullContextDTO,
+  type ChatMessageDTO,
+  type ChatMessagePayloadDTO,
+  type ChatMessageSenderType,
+  type ChatStatusType,
+  type ChatType,
   type CreateChatRequest,
   type CreateChatResponse,
   type CreateChatResultDTO,
   chatContextIdentifiableTypeValues,
+  chatContextTypeValues,
+  chatMessageSenderTypeValues,
+  chatStatusTypeValues,
+  chatTypeValues,
   type components,
+  type GetChatInfoDTO,
   type operations,
   type paths,
 } from '../generated/schema.ts';
 export {
+  type ChatHistoryIterator,
+  type ChatHistoryPage,
+  type ChatsFilter,
+  type ChatsPage,
   type CreateChatInput,
   type CreateChatResult,
   createMarketClient,
+  type GetChatHistoryInput,
+  type GetChatInput,
+  type GetChatMessageInput,
+  type GetChatsInput,
+  type IterateChatHistoryInput,
+  type IterateChatsInput,
+  MAX_FILE_BYTES,
   MAX_IN_FLIGHT_PER_BUSINESS,
   type MarketClient,
   type MarketClientOptions,
   type MarketClientSettings,
   type MarketCredential,
+  type PageIterator,
   PRODUCTION_BASE_URL,
   type RequestOptions,
+  type SendFileToChatInput,
+  type SendMessageToChatInput,
 } from './client.ts';
 export { ApiError } from './errors/api-error.ts';
 export { BadRequestError } from './errors/bad-request-error.ts';
@@ -41,7 +68,15 @@ export { TimeoutError } from './errors/timeout-error.ts';
 export { UnauthorizedError } from './errors/unauthorized-error.ts';
 export { UnexpectedResponseError } from './errors/unexpected-response-error.ts';
 export { ValidationError } from './errors/validation-error.ts';
-export { isApiResponseStatusType, isChatContextIdentifiableType, isMarketError } from './guards.ts';
+export {
+  isApiResponseStatusType,
+  isChatContextIdentifiableType,
+  isChatContextType,
+  isChatMessageSenderType,
+  isChatStatusType,
+  isChatType,
+  isMarketError,
+} from './guards.ts';
 export type {
   AttemptErrorEvent,
   CallEvent,

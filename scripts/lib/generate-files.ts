@@ -2,7 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
-import { isObject, resolveRef } from './spec-json.ts';
+import { generateNotificationFiles, NOTIFICATIONS_SPEC } from './generate-notification-files.ts';
+import { operationRules } from './operation-rules.ts';
+import type { Json } from './spec-json.ts';
 
 export const GENERATED_DIR = 'generated';
 
@@ -17,87 +19,25 @@ export const OPENAPI_TS_OPTIONS = {
   arrayLength: true, // `minItems: 1` becomes a non-empty tuple type
 } as const;
 
-// JSON Schema keywords the client's runtime validator understands. A spec change that uses any other
-// validation keyword in the request fails generation, instead of being silently unchecked at runtime.
-const SUPPORTED_KEYWORDS = new Set([
-  'type',
-  'format',
-  'minimum',
-  'maximum',
-  'enum',
-  'required',
-  'properties',
-]);
-const DOC_KEYWORDS = new Set(['description', 'example', 'examples', 'deprecated', 'title', 'nullable']);
+function validationRules(spec: Json): string {
+  return `${HEADER}// Every operation's validation rules, keyed by operationId, extracted from the spec: the client checks
+// input and 200 bodies with them (src/internal/validate-input.ts).
 
-type Schema = Record<string, unknown>;
-
-/** The node with every local `$ref` in it replaced by what it points at. */
-function resolveRefs(node: unknown, root: Schema): unknown {
-  const resolved = resolveRef(node, root);
-  if (Array.isArray(resolved)) return resolved.map((item) => resolveRefs(item, root));
-  if (!isObject(resolved)) return resolved;
-  return Object.fromEntries(Object.entries(resolved).map(([key, value]) => [key, resolveRefs(value, root)]));
-}
-
-/** Keeps the validation keywords of a resolved schema, and refuses keywords the runtime validator lacks. */
-function toRule(schema: Schema, path: string): Schema {
-  const rule: Schema = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (DOC_KEYWORDS.has(key)) continue;
-    if (!SUPPORTED_KEYWORDS.has(key)) {
-      throw new Error(
-        `${path}: keyword "${key}" is not supported by src/internal/validate-input.ts; extend the validator and SUPPORTED_KEYWORDS together`,
-      );
-    }
-    rule[key] =
-      key === 'properties'
-        ? Object.fromEntries(
-            Object.entries(value as Record<string, Schema>).map(([name, sub]) => [
-              name,
-              toRule(sub, `${path}.${name}`),
-            ]),
-          )
-        : value;
-  }
-  return rule;
-}
-
-function validationRules(spec: Schema): string {
-  const operation = resolveRefs((spec.paths as Schema)['/v2/businesses/{businessId}/chats/new'], spec) as {
-    post: {
-      parameters: Array<{ name: string; in: string; schema: Schema }>;
-      requestBody: Schema;
-      responses: Schema;
-    };
-  };
-  const businessId = operation.post.parameters.find((p) => p.name === 'businessId' && p.in === 'path');
-  if (!businessId) throw new Error('createChat: path parameter businessId not found in the spec');
-  const body = (operation.post.requestBody.content as Record<string, { schema: Schema }>)['application/json'];
-  if (!body) throw new Error('createChat: application/json request body not found in the spec');
-  const ok = (operation.post.responses as Record<string, { content: Record<string, { schema: Schema }> }>)[
-    '200'
-  ];
-  const okBody = ok?.content['application/json'];
-  if (!okBody) throw new Error('createChat: application/json 200 response not found in the spec');
-  const rules = {
-    businessId: toRule(businessId.schema, 'businessId'),
-    requestBody: toRule(body.schema, 'requestBody'),
-    okResponseBody: toRule(okBody.schema, 'okResponseBody'),
-  };
-  return `${HEADER}// createChat's validation rules, extracted from the spec: the client checks input and 200 bodies with them.
-
-export const createChatRules = ${JSON.stringify(rules, null, 2)} as const;
+export const operationRules = ${JSON.stringify(operationRules(spec), null, 2)} as const;
 `;
 }
 
-/** Maps each file name under generated/ to the content the spec at `specPath` produces. */
-export async function generateFiles(specPath: string): Promise<Map<string, string>> {
+/** Maps each file name under generated/ to the content the specs (main and notifications) produce. */
+export async function generateFiles(
+  specPath: string,
+  notificationsSpecPath = NOTIFICATIONS_SPEC,
+): Promise<Map<string, string>> {
   const text = await readFile(specPath, 'utf8');
-  const spec = parse(text) as Schema;
+  const spec = parse(text) as Json;
   const ast = await openapiTS(text, OPENAPI_TS_OPTIONS);
   return new Map([
     ['schema.ts', `${HEADER}${astToString(ast)}`],
     ['rules.ts', validationRules(spec)],
+    ...(await generateNotificationFiles(notificationsSpecPath, OPENAPI_TS_OPTIONS)),
   ]);
 }

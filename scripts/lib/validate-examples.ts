@@ -67,9 +67,11 @@ function* examplesOf(
 const describe = (error: ErrorObject): string =>
   `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`;
 
-/** Checks every example of the spec at `specPath`; the spec is fine when every result has no errors. */
-export async function validateExamples(specPath: string): Promise<CheckedExample[]> {
-  const spec = parse(await readFile(specPath, 'utf8')) as Json;
+/**
+ * An Ajv set up for the schemas of `spec` (a parsed OpenAPI 3.0 document): `errorsAt(path, value)` validates
+ * `value` against the schema at `path` (keys from the document's root) and returns Ajv's errors, readably.
+ */
+export function specValidator(spec: Json): (schemaPath: readonly string[], value: unknown) => string[] {
   const ajv = new Ajv({ allErrors: true, strict: true });
   addFormats.default(ajv);
   // Ajv compiles the document a $ref points into: its top-level fields (openapi, info, paths, ...) are
@@ -78,11 +80,18 @@ export async function validateExamples(specPath: string): Promise<CheckedExample
     ...new Set([...OPENAPI_SCHEMA_KEYWORDS, ...extensionKeywords(spec), ...Object.keys(spec)]),
   ]);
   ajv.addSchema(spec, SPEC_ID, undefined, false);
-  const results: CheckedExample[] = [];
-  for (const { name, schemaPath, value } of examplesOf(spec, spec, [])) {
+  return (schemaPath, value) => {
     const validate = ajv.compile({ $ref: `${SPEC_ID}#/${pointer(schemaPath)}` });
-    const valid = validate(value);
-    results.push({ name, errors: valid ? [] : (validate.errors ?? []).map(describe) });
-  }
-  return results;
+    return validate(value) ? [] : (validate.errors ?? []).map(describe);
+  };
+}
+
+/** Checks every example of the spec at `specPath`; the spec is fine when every result has no errors. */
+export async function validateExamples(specPath: string): Promise<CheckedExample[]> {
+  const spec = parse(await readFile(specPath, 'utf8')) as Json;
+  const errorsAt = specValidator(spec);
+  return [...examplesOf(spec, spec, [])].map(({ name, schemaPath, value }) => ({
+    name,
+    errors: errorsAt(schemaPath, value),
+  }));
 }

@@ -138,72 +138,67 @@ describe('BusinessGate', () => {
   });
 
   describe('the adaptive limit', () => {
-    it('a congestion lowers the limit to one less than in flight, never below 1', async () => {
+    it('a congestion lowers the limit to the others in flight, never below 1, and says how many there are', async () => {
       const gate = new BusinessGate(4);
       const releases = await Promise.all([1, 2, 3, 4].map(() => gate.acquire(1, undefined, WAIT, timeout)));
-      gate.congested(1);
+      expect(gate.congested(1, 0)).toBe(3);
       expect(gate.stats(1).limit).toBe(3);
       releases[0]?.();
       releases[1]?.();
-      gate.congested(1); // 2 in flight: at most 1
+      expect(gate.congested(1, 0)).toBe(1); // 2 in flight: at most 1
       expect(gate.stats(1).limit).toBe(1);
       releases[2]?.();
-      gate.congested(1);
+      expect(gate.congested(1, 0)).toBe(0);
       expect(gate.stats(1).limit).toBe(1);
       releases[3]?.();
       expect(gate.stats(1)).toEqual({ limit: 1, active: 0, waiting: 0 }); // a lowered lane is kept
     });
 
-    it('goes up by one after two successes per slot, up to the maximum, and grants the waiting calls', async () => {
+    it('goes up one step a second while calls succeed, up to the maximum, and grants the waiting calls', async () => {
       const gate = new BusinessGate(3);
       const release = await gate.acquire(1, undefined, WAIT, timeout);
-      gate.congested(1);
+      gate.congested(1, 10_000);
       expect(gate.stats(1).limit).toBe(1);
       const log: string[] = [];
       void take(gate, log, 'b');
       void take(gate, log, 'c');
       const limits: number[] = [];
-      for (let i = 0; i < 8; i++) {
-        gate.succeeded(1);
+      for (const at of [10_500, 10_999, 11_000, 11_500, 12_000, 13_000]) {
+        gate.succeeded(1, at);
         limits.push(gate.stats(1).limit);
       }
-      // 2 successes at 1, then 4 at 2: 3 is the maximum.
-      expect(limits).toEqual([1, 2, 2, 2, 2, 3, 3, 3]);
+      expect(limits).toEqual([1, 1, 2, 2, 3, 3]);
       await vi.advanceTimersByTimeAsync(0);
       expect(log).toEqual(['b', 'c']);
       expect(gate.stats(1)).toEqual({ limit: 3, active: 3, waiting: 0 });
       release();
     });
 
-    it('a congestion starts the count of successes over', async () => {
+    it('a congestion starts the second over', async () => {
       const gate = new BusinessGate(4);
       const releases = await Promise.all([1, 2, 3].map(() => gate.acquire(1, undefined, WAIT, timeout)));
-      gate.congested(1); // 3 in flight: to 2
-      gate.succeeded(1);
-      gate.succeeded(1);
-      gate.succeeded(1);
-      gate.congested(1); // 3 in flight, limit 2: to 1
+      gate.congested(1, 0); // 3 in flight: to 2
+      gate.congested(1, 900); // 3 in flight, limit 2: to 1
+      gate.succeeded(1, 1_500);
       expect(gate.stats(1).limit).toBe(1);
-      gate.succeeded(1);
-      expect(gate.stats(1).limit).toBe(1);
-      gate.succeeded(1);
+      gate.succeeded(1, 1_900);
       expect(gate.stats(1).limit).toBe(2);
       for (const release of releases) release?.();
     });
 
     it('successes of a business at its maximum, or never seen, change nothing', () => {
       const gate = new BusinessGate(4);
-      gate.succeeded(7);
+      gate.succeeded(7, 5_000);
       expect(gate.stats(7)).toEqual({ limit: 4, active: 0, waiting: 0 });
     });
 
     it('a lane back at its maximum and idle is forgotten; one still lowered is kept', async () => {
       const gate = new BusinessGate(2);
       const release = await gate.acquire(1, undefined, WAIT, timeout);
-      gate.congested(1);
+      gate.congested(1, 0);
       release();
       expect(gate.stats(1).limit).toBe(1);
-      for (let i = 0; i < 2; i++) gate.succeeded(1);
+      gate.succeeded(1, 1_000);
       expect(gate.stats(1).limit).toBe(2);
       const again = await gate.acquire(1, undefined, WAIT, timeout);
       again();

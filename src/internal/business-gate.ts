@@ -5,8 +5,8 @@ interface Lane {
   limit: number;
   active: number;
   waiting: Array<(release: () => void) => void>;
-  /** Successes since the limit last changed. */
-  successes: number;
+  /** When the limit last changed (ms), to raise it back one step a second. */
+  changedAt: number;
 }
 
 export interface GateStats {
@@ -19,7 +19,8 @@ export interface GateStats {
  * The in-flight slots of each business, granted in FIFO order. Yandex allows 4 requests in flight per
  * business across all methods, and the seller's other integrations and replicas share them: a 420 with
  * quota left says they are busy, so the gate lowers this business's limit (to what was in flight and
- * admitted), and raises it back by one after a run of successes, up to the maximum.
+ * admitted), and raises it back by one step a second while calls succeed, up to the maximum: each step
+ * up is a probe that may cost one more 420, so it is taken slowly.
  */
 export class BusinessGate {
   readonly #lanes = new Map<number, Lane>();
@@ -63,21 +64,24 @@ export class BusinessGate {
     });
   }
 
-  /** A parallel-limit 420, seen before its slot is released: send no more at once than the others admitted. */
-  congested(businessId: number): void {
+  /**
+   * A parallel-limit 420, seen before its slot is released: send no more at once than the others that were
+   * admitted. Returns how many other requests of the business are in flight (their end frees a slot).
+   */
+  congested(businessId: number, now: number): number {
     const lane = this.#lane(businessId);
-    lane.limit = Math.max(1, Math.min(lane.limit - 1, lane.active - 1));
-    lane.successes = 0;
+    const others = lane.active - 1;
+    lane.limit = Math.max(1, Math.min(lane.limit - 1, others));
+    lane.changedAt = now;
+    return others;
   }
 
-  /** A response that was not a parallel-limit 420: after enough of them in a row, allow one more in flight. */
-  succeeded(businessId: number): void {
+  /** A response that was not a parallel-limit 420: a second after the last change, one more in flight. */
+  succeeded(businessId: number, now: number): void {
     const lane = this.#lanes.get(businessId);
-    if (lane === undefined || lane.limit === this.#max) return;
-    lane.successes++;
-    if (lane.successes < RAISE_AFTER_SUCCESSES_PER_SLOT * lane.limit) return;
+    if (lane === undefined || lane.limit === this.#max || now - lane.changedAt < RAISE_AFTER_MS) return;
     lane.limit++;
-    lane.successes = 0;
+    lane.changedAt = now;
     this.#grantWaiting(businessId, lane);
   }
 
@@ -89,7 +93,7 @@ export class BusinessGate {
   #lane(businessId: number): Lane {
     let lane = this.#lanes.get(businessId);
     if (lane === undefined) {
-      lane = { limit: this.#max, active: 0, waiting: [], successes: 0 };
+      lane = { limit: this.#max, active: 0, waiting: [], changedAt: 0 };
       this.#lanes.set(businessId, lane);
     }
     return lane;
@@ -119,5 +123,5 @@ export class BusinessGate {
   }
 }
 
-/** A lowered limit goes up by one after this many successes per slot (i.e. about two round trips). */
-const RAISE_AFTER_SUCCESSES_PER_SLOT = 2;
+/** A lowered limit goes up by one step after this long without a parallel-limit 420. */
+const RAISE_AFTER_MS = 1_000;

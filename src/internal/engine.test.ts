@@ -470,9 +470,7 @@ describe('quota, per business and per operation', () => {
       'getThing 1 @3010',
       'getThing 1 @3010',
     ]);
-    expect(engine.limits(1).quotas).toEqual({
-      getThing: { businessId: 1, limit: undefined, remaining: undefined, resetAt: undefined },
-    });
+    expect(engine.limits(1).quotas).toEqual({}); // a Retry-After alone says nothing of the quota
   });
 
   it('a call held for quota leaves the slot queue: calls of other operations of the business go meanwhile', async () => {
@@ -523,9 +521,10 @@ describe('quota, per business and per operation', () => {
     await vi.runAllTimersAsync();
     await expect(Promise.all(calls)).resolves.toEqual([{ id: 1 }, { id: 2 }, { id: 3 }, { id: 3 }]);
     expect(offsets(sent)).toEqual([0, 0, 0, 10_000, 10_000]);
+    // The two left wait for the answers in flight (40 ms), which say none is left: then for the reset.
     expect(onHeld.mock.calls.map(([event]) => [event.reason, event.delayMs])).toEqual([
-      ['quota', 10_000],
-      ['quota', 10_000],
+      ['quota', 9_960],
+      ['quota', 9_960],
     ]);
   });
 
@@ -601,10 +600,12 @@ describe('the parallel limit', () => {
     expect(engine.limits(2).inFlight.limit).toBe(4);
     await vi.runAllTimersAsync();
     await Promise.all(burst);
-    expect(offsets(sent)).toEqual([0, 0, 0, 0, 53]); // sent again after 13 ms
-    // 4 successes so far; the limit goes up by one after 2 per slot (6 at a limit of 3).
+    // With 3 of ours in flight, the rejected call waits for one of them to end (at 40 ms), not a timer.
+    expect(offsets(sent)).toEqual([0, 0, 0, 0, 40]);
+    // The limit goes up one step a second while calls succeed.
     const limits: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (const waitMs of [500, 520, 100]) {
+      await vi.advanceTimersByTimeAsync(waitMs);
       const next = engine.call(getThing, B1, DEFAULT_CALL);
       await vi.runAllTimersAsync();
       await next;

@@ -132,22 +132,25 @@ export function createEngine(settings: EngineSettings) {
         release();
         throw signal.reason;
       }
-      if (quotas.heldUntil(businessId, operation.name, Date.now()) !== undefined) {
+      if (quotas.decide(businessId, operation.name, Date.now()) !== undefined) {
         release();
         continue;
       }
       quotas.sending(businessId, operation.name);
       const attempt = ++progress.sent;
       let outcome: Outcome<Result>;
+      let othersInFlight = 0;
       try {
         outcome = await sendAttempt(operation, request, attempt, call, deadlineAt);
         // Before the slot is released: the gate lowers the limit to what else is in flight.
-        if (!outcome.ok && outcome.failure.kind === 'parallel-limit') gate.congested(businessId);
+        if (!outcome.ok && outcome.failure.kind === 'parallel-limit') {
+          othersInFlight = gate.congested(businessId, Date.now());
+        }
       } finally {
         release();
       }
       if (outcome.ok) {
-        gate.succeeded(businessId);
+        gate.succeeded(businessId, Date.now());
         return outcome.value;
       }
       const { failure } = outcome;
@@ -165,15 +168,19 @@ export function createEngine(settings: EngineSettings) {
         throw error;
       }
       if (kind === 'parallel-limit') congestion++;
-      let delayMs: number;
-      try {
-        delayMs = retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
-      } catch (error) {
-        // The wait it would take is not allowed: this attempt was the last.
-        // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
-        if (hooks.onAttemptError !== undefined)
-          emit(hooks.onAttemptError, { ...at, error: error as MarketError, willRetry: false });
-        throw error;
+      // With others of ours in flight, the lowered limit makes the call wait for one of them to end: that
+      // frees a slot at the server too. With none, only a short, growing wait tells.
+      let delayMs = 0;
+      if (kind !== 'parallel-limit' || othersInFlight === 0) {
+        try {
+          delayMs = retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
+        } catch (error) {
+          // The wait it would take is not allowed: this attempt was the last.
+          // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
+          if (hooks.onAttemptError !== undefined)
+            emit(hooks.onAttemptError, { ...at, error: error as MarketError, willRetry: false });
+          throw error;
+        }
       }
       // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
       if (hooks.onAttemptError !== undefined) {
@@ -185,8 +192,7 @@ export function createEngine(settings: EngineSettings) {
         continue;
       }
       if (kind === 'parallel-limit') {
-        // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
-        if (hooks.onHeld !== undefined) {
+        if (hooks.onHeld !== undefined && delayMs > 0) {
           const until = new Date(Date.now() + delayMs);
           emit(hooks.onHeld, {
             operation: operation.name,
@@ -201,7 +207,7 @@ export function createEngine(settings: EngineSettings) {
         if (hooks.onRetry !== undefined)
           emit(hooks.onRetry, { ...at, delayMs, reason: failure.toError(attempt) });
       }
-      await sleep(delayMs, signal);
+      if (delayMs > 0) await sleep(delayMs, signal);
     }
   }
 
@@ -249,8 +255,16 @@ export function createEngine(settings: EngineSettings) {
   ): Promise<void> {
     for (;;) {
       const now = Date.now();
-      const until = quotas.heldUntil(businessId, operation, now);
-      if (until === undefined) return;
+      const decision = quotas.decide(businessId, operation, now);
+      if (decision === undefined) return;
+      if (decision.hold === 'answer') {
+        // Only requests still in flight stand between the quota and zero: their answers tell.
+        const answer = quotas.nextAnswer(businessId, operation);
+        await (call.signal === undefined ? answer : untilAborted(answer, call.signal));
+        call.signal?.throwIfAborted();
+        continue;
+      }
+      const { until } = decision;
       const delayMs = until - now;
       if (delayMs > maxRetryDelayMs || until > deadlineAt) {
         const bound =
@@ -319,7 +333,7 @@ export function createEngine(settings: EngineSettings) {
       clearTimeout(timer);
       stopForwarding?.();
       // Before the response's rate-limit headers are read below: their Remaining counts this request.
-      quotas.answered(businessId, operation.name);
+      quotas.settled(businessId, operation.name);
     }
     // Outside the try: a response that cannot be read is that response's problem, not a lost connection.
     const { response } = result;

@@ -1,91 +1,108 @@
 import type { RateLimitState } from '../rate-limit.ts';
 
 interface Lane {
+  /** The latest window's state, with the lowest `Remaining` seen in it (responses arrive out of order). */
   state: RateLimitState;
   /** `state.resetAt` in our clock (ms), when known. */
   resetAtLocal: number | undefined;
+  /** Requests sent and not yet answered: the server may or may not have counted them already. */
+  inFlight: number;
+  /** Calls waiting for an answer to arrive before they decide. */
+  settleWaiters: Array<() => void>;
   /** A `Retry-After` on a rate-limit answer holds the operation until then (ours, ms). */
   blockedUntil: number;
 }
 
+/** Send now, hold until a time (ours, ms), or wait for an answer in flight that says more. */
+export type QuotaDecision = { hold: 'until'; until: number } | { hold: 'answer' } | undefined;
+
 /**
  * What the API said of each operation's quota for each business (each method has its own hourly quota),
- * and when a call must be held instead of sent: the quota is known to be used up until a reset in the
- * future. Responses arrive out of order, so within one window the lowest `Remaining` wins.
+ * and whether a call must wait instead of being sent: when the quota is known to be used up until a
+ * reset in the future. `Remaining` counts requests as the server admitted them, so requests still in
+ * flight may or may not be in it: when only they stand between the quota and zero, a call waits for their
+ * answers rather than for the reset or a sure 420.
  */
 export class QuotaBook {
   readonly #lanes = new Map<string, Lane>();
-  /**
-   * Requests of each operation and business sent and not yet answered: the `Remaining` we know cannot have
-   * counted them, but the server will. (Counting only those sent since `Remaining` last changed would
-   * forget the ones still in flight each time an earlier one is answered.)
-   */
-  readonly #inFlight = new Map<string, number>();
+
+  sending(businessId: number, operation: string): void {
+    this.#lane(businessId, operation).inFlight++;
+  }
+
+  /** The request sent with `sending` got its answer, or failed without one. */
+  settled(businessId: number, operation: string): void {
+    const lane = this.#lane(businessId, operation);
+    lane.inFlight = Math.max(0, lane.inFlight - 1);
+    const waiters = lane.settleWaiters.splice(0);
+    for (const wake of waiters) wake();
+  }
 
   /** Records the rate-limit headers of a response; `resetAtLocal` is `state.resetAt` in our clock. */
   observe(state: RateLimitState, operation: string, resetAtLocal: number | undefined): void {
-    const key = laneKey(state.businessId, operation);
-    const lane = this.#lanes.get(key);
-    if (lane !== undefined && !isNewer(state, lane.state)) return;
-    this.#lanes.set(key, {
-      state,
-      resetAtLocal,
-      blockedUntil: lane?.blockedUntil ?? 0,
-    });
-  }
-
-  /** A request of the operation is being sent. */
-  sending(businessId: number, operation: string): void {
-    const key = laneKey(businessId, operation);
-    this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
-  }
-
-  /** A request of the operation was answered, or failed: any `Remaining` read from now on counts it. */
-  answered(businessId: number, operation: string): void {
-    const key = laneKey(businessId, operation);
-    const left = (this.#inFlight.get(key) ?? 0) - 1;
-    if (left > 0) this.#inFlight.set(key, left);
-    else this.#inFlight.delete(key);
+    const lane = this.#lane(state.businessId, operation);
+    const known = lane.state.resetAt?.getTime();
+    const next = state.resetAt?.getTime();
+    if (next !== undefined && known !== undefined && next < known) return; // an earlier window's news
+    const lower =
+      lane.state.remaining === undefined ||
+      (state.remaining !== undefined && state.remaining <= lane.state.remaining);
+    if (next === undefined || next === known) {
+      // The same window (or no word of it): only fewer calls left is news; a missing header erases nothing.
+      if (lower) lane.state = { ...state, resetAt: lane.state.resetAt };
+      return;
+    }
+    lane.state = state;
+    lane.resetAtLocal = resetAtLocal;
   }
 
   /** The server asked to come back at `until` (ours, ms). */
   block(businessId: number, operation: string, until: number): void {
-    const key = laneKey(businessId, operation);
-    const lane = this.#lanes.get(key);
-    if (lane !== undefined) lane.blockedUntil = Math.max(lane.blockedUntil, until);
-    else {
-      const state = { businessId, limit: undefined, remaining: undefined, resetAt: undefined };
-      this.#lanes.set(key, { state, resetAtLocal: undefined, blockedUntil: until });
-    }
+    const lane = this.#lane(businessId, operation);
+    lane.blockedUntil = Math.max(lane.blockedUntil, until);
   }
 
-  /** Until when (ours, ms) a call must wait before sending, or undefined when it may go now. */
-  heldUntil(businessId: number, operation: string, now: number): number | undefined {
-    const key = laneKey(businessId, operation);
-    const lane = this.#lanes.get(key);
+  /** Whether a call may be sent now (undefined), or what it must wait for. */
+  decide(businessId: number, operation: string, now: number): QuotaDecision {
+    const lane = this.#lanes.get(laneKey(businessId, operation));
     if (lane === undefined) return undefined;
-    if (lane.blockedUntil > now) return lane.blockedUntil;
+    if (lane.blockedUntil > now) return { hold: 'until', until: lane.blockedUntil };
     const { remaining } = lane.state;
     if (remaining === undefined || lane.resetAtLocal === undefined || lane.resetAtLocal <= now)
       return undefined;
-    return remaining - (this.#inFlight.get(key) ?? 0) <= 0 ? lane.resetAtLocal : undefined;
+    if (remaining - lane.inFlight > 0) return undefined;
+    return remaining <= 0 || lane.inFlight === 0
+      ? { hold: 'until', until: lane.resetAtLocal }
+      : { hold: 'answer' };
   }
 
-  /** The last state of one operation's quota for a business. */
+  /** Resolves at the next answer of the lane (or at once if none is in flight). */
+  nextAnswer(businessId: number, operation: string): Promise<void> {
+    const lane = this.#lane(businessId, operation);
+    if (lane.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => lane.settleWaiters.push(resolve));
+  }
+
+  /** The last state of one operation's quota for a business: the lowest `Remaining` of its latest window. */
   state(businessId: number, operation: string): RateLimitState | undefined {
-    return this.#lanes.get(laneKey(businessId, operation))?.state;
+    const state = this.#lanes.get(laneKey(businessId, operation))?.state;
+    const known =
+      state?.limit !== undefined || state?.remaining !== undefined || state?.resetAt !== undefined;
+    return known ? state : undefined;
+  }
+
+  #lane(businessId: number, operation: string): Lane {
+    const key = laneKey(businessId, operation);
+    let lane = this.#lanes.get(key);
+    if (lane === undefined) {
+      const state = { businessId, limit: undefined, remaining: undefined, resetAt: undefined };
+      lane = { state, resetAtLocal: undefined, inFlight: 0, settleWaiters: [], blockedUntil: 0 };
+      this.#lanes.set(key, lane);
+    }
+    return lane;
   }
 }
 
 function laneKey(businessId: number, operation: string): string {
   return `${businessId} ${operation}`;
-}
-
-/** Whether `next` says more than `known`: a later window, or fewer calls left in the same one. */
-function isNewer(next: RateLimitState, known: RateLimitState): boolean {
-  const nextEnd = next.resetAt?.getTime();
-  const knownEnd = known.resetAt?.getTime();
-  if (nextEnd !== undefined && knownEnd !== undefined && nextEnd !== knownEnd) return nextEnd > knownEnd;
-  if (next.remaining === undefined || known.remaining === undefined) return true;
-  return next.remaining <= known.remaining;
 }

@@ -1,17 +1,28 @@
 // Checks values against the JSON-schema subset that `npm run generate` extracts from the spec into
 // generated/rules.ts, so the client's input and response checks cannot drift from the spec.
 // Generation fails if the spec starts using a keyword this interpreter does not know.
-import { createChatRules } from '../../generated/rules.ts';
+import { operationRules } from '../../generated/rules.ts';
 import { ValidationError } from '../errors/validation-error.ts';
+import { isDateTime } from './date-time.ts';
 
+/** The JSON-schema subset the spec may use in a rule; scripts/lib/operation-rules.ts refuses every other keyword. */
 export interface Rule {
-  readonly type?: 'integer' | 'string' | 'object';
+  readonly type?: 'integer' | 'number' | 'string' | 'boolean' | 'object' | 'array';
+  /** int32 and int64 are checked (as integers), date-time is checked (RFC 3339); others, e.g. binary, are not. */
   readonly format?: string;
+  /** OpenAPI 3.0: null is allowed only when true, and then nothing else is checked. */
+  readonly nullable?: boolean;
   readonly minimum?: number;
   readonly maximum?: number;
-  readonly enum?: readonly string[];
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly enum?: readonly (string | number | boolean | null)[];
   readonly required?: readonly string[];
   readonly properties?: { readonly [name: string]: Rule };
+  readonly items?: Rule;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly uniqueItems?: boolean;
 }
 
 export interface Problem {
@@ -19,30 +30,37 @@ export interface Problem {
   problem: string;
 }
 
-/** The first way `value` breaks `rule`, or undefined when it conforms. */
-export function findProblem(rule: Rule, value: unknown, field: string): Problem | undefined {
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+
+export interface FindOptions {
+  /**
+   * Accept a value that an `enum` does not list, if it has the enum's type. For responses: Yandex adds
+   * enum values over time (ChatContextType gained DIRECT), and a new value must not break a read.
+   */
+  readonly acceptUnknownEnumValues?: boolean;
+}
+
+/**
+ * The first way `value` breaks `rule`, or undefined when it conforms. `field` is the value's path:
+ * properties are joined with dots and array items get `[i]`, e.g. `filter.statuses[1]`.
+ */
+export function findProblem(
+  rule: Rule,
+  value: unknown,
+  field: string,
+  options: FindOptions = {},
+): Problem | undefined {
   const fail = (problem: string): Problem => ({ field, problem });
-  switch (rule.type) {
-    case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) {
-        return fail(`must be an integer, got ${describe(value)}`);
-      }
-      if (!Number.isSafeInteger(value)) {
-        return fail(
-          `must be at most ${Number.MAX_SAFE_INTEGER}: a JavaScript number cannot hold a larger id exactly, got ${describe(value)}`,
-        );
-      }
-      break;
-    case 'string':
-      if (typeof value !== 'string') return fail(`must be a string, got ${describe(value)}`);
-      break;
-    case 'object':
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        return fail(`must be an object, got ${describe(value)}`);
-      }
-      break;
+  // OpenAPI 3.0 adds null to a type only through `nullable`; otherwise the type check refuses it
+  // ("must be an array, got null").
+  if (value === null && rule.nullable === true) return undefined;
+  const typeProblem = rule.type === undefined ? undefined : findTypeProblem(rule.type, value);
+  if (typeProblem !== undefined) return fail(typeProblem);
+  if (rule.format !== undefined) {
+    const formatProblem = findFormatProblem(rule.format, value);
+    if (formatProblem !== undefined) return fail(formatProblem);
   }
-  if (rule.enum !== undefined && !rule.enum.includes(value as string)) {
+  if (rule.enum !== undefined && !rule.enum.includes(value as string) && !options.acceptUnknownEnumValues) {
     return fail(`must be one of ${rule.enum.join(', ')}, got ${describe(value)}`);
   }
   if (typeof value === 'number') {
@@ -51,6 +69,15 @@ export function findProblem(rule: Rule, value: unknown, field: string): Problem 
     if (rule.maximum !== undefined && value > rule.maximum)
       return fail(`must be <= ${rule.maximum}, got ${value}`);
   }
+  if (typeof value === 'string') {
+    // Lengths count UTF-16 code units (JavaScript's `length`, and Java's, which Yandex's back end runs
+    // on), not code points as JSON Schema does: an emoji counts 2, so this is the stricter reading.
+    if (rule.minLength !== undefined && value.length < rule.minLength)
+      return fail(`must be at least ${rule.minLength} characters (UTF-16 code units), got ${value.length}`);
+    if (rule.maxLength !== undefined && value.length > rule.maxLength)
+      return fail(`must be at most ${rule.maxLength} characters (UTF-16 code units), got ${value.length}`);
+  }
+  if (Array.isArray(value)) return findArrayProblem(rule, value, field, options);
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
     for (const name of rule.required ?? []) {
@@ -58,11 +85,91 @@ export function findProblem(rule: Rule, value: unknown, field: string): Problem 
     }
     for (const [name, child] of Object.entries(rule.properties ?? {})) {
       if (record[name] === undefined) continue;
-      const problem = findProblem(child, record[name], join(field, name));
+      const problem = findProblem(child, record[name], join(field, name), options);
       if (problem !== undefined) return problem;
     }
   }
   return undefined;
+}
+
+const TYPE_NAMES: Record<NonNullable<Rule['type']>, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+};
+
+function findTypeProblem(type: NonNullable<Rule['type']>, value: unknown): string | undefined {
+  const matches = {
+    integer: typeof value === 'number' && Number.isInteger(value),
+    number: typeof value === 'number' && Number.isFinite(value),
+    string: typeof value === 'string',
+    boolean: typeof value === 'boolean',
+    object: typeof value === 'object' && value !== null && !Array.isArray(value),
+    array: Array.isArray(value),
+  }[type];
+  if (!matches) return `must be ${TYPE_NAMES[type]}, got ${describe(value)}`;
+  if (type === 'integer' && !Number.isSafeInteger(value)) {
+    return `must be at most ${Number.MAX_SAFE_INTEGER}: a JavaScript number cannot hold a larger id exactly, got ${describe(value)}`;
+  }
+  return undefined;
+}
+
+function findFormatProblem(format: string, value: unknown): string | undefined {
+  if (format === 'int32' && typeof value === 'number' && (value < INT32.min || value > INT32.max)) {
+    return `must fit in 32 bits (format int32, ${INT32.min} to ${INT32.max}), got ${value}`;
+  }
+  if (format === 'date-time' && typeof value === 'string' && !isDateTime(value)) {
+    return `must be an RFC 3339 date-time such as 2025-11-21T09:30:00+03:00, got ${describe(value)}`;
+  }
+  return undefined;
+}
+
+function findArrayProblem(
+  rule: Rule,
+  items: readonly unknown[],
+  field: string,
+  options: FindOptions,
+): Problem | undefined {
+  const fail = (problem: string): Problem => ({ field, problem });
+  if (rule.minItems !== undefined && items.length < rule.minItems)
+    return fail(`must have at least ${rule.minItems} ${plural(rule.minItems, 'item')}, got ${items.length}`);
+  if (rule.maxItems !== undefined && items.length > rule.maxItems)
+    return fail(`must have at most ${rule.maxItems} ${plural(rule.maxItems, 'item')}, got ${items.length}`);
+  if (rule.items !== undefined) {
+    for (const [i, item] of items.entries()) {
+      const problem = findProblem(rule.items, item, `${field}[${i}]`, options);
+      if (problem !== undefined) return problem;
+    }
+  }
+  if (rule.uniqueItems === true) {
+    const seen = new Map<string, number>();
+    for (const [i, item] of items.entries()) {
+      const key = canonical(item);
+      const first = seen.get(key);
+      if (first !== undefined)
+        return fail(`must not repeat an item: [${i}] repeats [${first}] (${describe(item)})`);
+      seen.set(key, i);
+    }
+  }
+  return undefined;
+}
+
+/** A string equal for equal JSON values, whatever the order of object keys. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return typeof value === 'string' ? JSON.stringify(value) : `${typeof value}:${String(value)}`;
+}
+
+function plural(count: number, noun: string): string {
+  return count === 1 ? noun : `${noun}s`;
 }
 
 export interface ValidCreateChatInput {
@@ -79,11 +186,12 @@ export function validateCreateChatInput(input: unknown): ValidCreateChatInput {
     );
   }
   const { businessId, context } = input as Record<string, unknown>;
+  const { createChat } = operationRules;
   const problem =
-    findProblem(createChatRules.businessId, businessId, 'businessId') ??
+    findProblem(createChat.parameters.businessId.schema, businessId, 'businessId') ??
     // The spec keeps the deprecated `orderId` as an alternative; this client always sends `context`.
     (context === undefined ? { field: 'context', problem: 'is required' } : undefined) ??
-    findProblem(createChatRules.requestBody, { context }, '');
+    findProblem(createChat.requestBody.schema, { context }, '');
   if (problem !== undefined) throw new ValidationError(problem.field, problem.problem);
   const { type, id } = context as ValidCreateChatInput['context'];
   return { businessId: businessId as number, context: { type, id } };

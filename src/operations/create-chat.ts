@@ -1,4 +1,4 @@
-import { createChatRules } from '../../generated/rules.ts';
+import { operationRules } from '../../generated/rules.ts';
 import type { ChatContextDTO, CreateChatResultDTO } from '../../generated/schema.ts';
 import type { Operation } from '../internal/operation.ts';
 import {
@@ -28,7 +28,7 @@ export const createChat: Operation<ValidCreateChatInput, CreateChatResult> = {
   validate: validateCreateChatInput,
   toRequest: ({ businessId, context }) => ({ path: { businessId }, body: { context } }),
   readResult(body) {
-    const problem = findProblem(createChatRules.okResponseBody, body, 'body');
+    const problem = findProblem(operationRules.createChat.okResponseBody, body, 'body');
     if (problem !== undefined) {
       return { ok: false, problem: `breaks the contract: ${problem.field} ${problem.problem}` };
     }

@@ -1,0 +1,38 @@
+// The main entry keeps its size: nothing it imports, directly or not, reaches src/notifications/. The
+// notifications code ships only through the `./notifications` subpath.
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RELATIVE_IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** Every module `entry` reaches through relative imports and re-exports, as paths from the repository root. */
+function reachable(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
+      if (specifier !== undefined) visit(resolve(dirname(file), specifier));
+    }
+  };
+  visit(resolve(ROOT, entry));
+  return [...seen].map((file) => relative(ROOT, file)).sort();
+}
+
+describe('entry points', () => {
+  it('src/index.ts reaches no notifications code', () => {
+    const modules = reachable('src/index.ts');
+    expect(modules).toContain('src/client.ts');
+    expect(modules.filter((file) => /notification/.test(file))).toEqual([]);
+  });
+
+  it('src/notifications/index.ts reaches no client code', () => {
+    const modules = reachable('src/notifications/index.ts');
+    expect(modules).toContain('src/notifications/handler.ts');
+    expect(modules).toContain('generated/notification-rules.ts');
+    expect(modules.filter((file) => /client|openapi-fetch|generated\/schema\.ts/.test(file))).toEqual([]);
+  });
+});

@@ -1,0 +1,63 @@
+import { DeadlineError } from '../errors/deadline-error.ts';
+import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
+import type { CallSettings } from './engine.ts';
+
+/** Every item of a paged list, page after page; `for await` it, `break` to stop (nothing more is sent). */
+export interface PageIterator<Item> extends AsyncIterable<Item> {
+  /**
+   * The token of the page the last item came from (undefined while on the first page). To resume after a
+   * crash, store it with your progress and pass it as `pageToken`: that page comes again, then the rest.
+   */
+  readonly pageToken: string | undefined;
+}
+
+/**
+ * Follows `nextPageToken` until a page has none. Each page is one call with the call's `timeoutMs` and
+ * `maxRetries`; the signal and `deadlineMs` cover the whole iteration. A token seen before ends it with an
+ * UnexpectedResponseError instead of looping forever.
+ */
+export function paginate<Page extends { nextPageToken: string | undefined }, Item>(
+  operation: string,
+  call: CallSettings,
+  firstToken: string | undefined,
+  fetchPage: (pageToken: string | undefined, call: CallSettings) => Promise<Page>,
+  itemsOf: (page: Page) => readonly Item[],
+): PageIterator<Item> {
+  let current = firstToken;
+  return {
+    get pageToken() {
+      return current;
+    },
+    async *[Symbol.asyncIterator]() {
+      const deadlineAt = Date.now() + call.deadlineMs;
+      const seen = new Set<string>();
+      let token = firstToken;
+      for (;;) {
+        const remainingMs = deadlineAt - Date.now();
+        if (remainingMs <= 0) {
+          const details = {
+            limitMs: call.deadlineMs,
+            bound: 'deadlineMs',
+            waitingFor: 'response',
+            attempts: 0,
+          } as const;
+          throw new DeadlineError(operation, details);
+        }
+        const page = await fetchPage(token, { ...call, deadlineMs: remainingMs });
+        current = token;
+        yield* itemsOf(page);
+        const next = page.nextPageToken;
+        if (next === undefined) return;
+        if (seen.has(next) || next === firstToken) {
+          throw new UnexpectedResponseError(
+            operation,
+            `page token ${JSON.stringify(next)} came back a second time: the iteration stops instead of looping`,
+            { status: 200, headers: new Headers() },
+          );
+        }
+        seen.add(next);
+        token = next;
+      }
+    },
+  };
+}

@@ -1,0 +1,232 @@
+// createNotificationHandler: a Fetch-API handler for Yandex Market's `POST /notification`, answering as
+// openapi/notifications.yaml says and passing each valid notification, typed, to its callback.
+
+import { notificationRules } from '../../generated/notification-rules.ts';
+import { ValidationError } from '../errors/validation-error.ts';
+import { findProblem } from '../internal/validate-input.ts';
+import { errorAnswer, okAnswer } from './answers.ts';
+import { CallbackTimeoutError, createDeliverer } from './deliver.ts';
+import { createMemoryDuplicateStore, type DuplicateStore, notificationKey } from './duplicates.ts';
+import { readBodyText } from './read-body.ts';
+import { createSenderCheck, type SenderCheckOptions } from './sender-address.ts';
+import type {
+  ModelledNotificationType,
+  Notification,
+  NotificationErrorType,
+  NotificationOf,
+  OtherNotification,
+} from './types.ts';
+import { checkNotification } from './validate-notification.ts';
+
+/** What a callback gets besides the notification. */
+export interface NotificationContext {
+  /** The event's stable key (see notificationKey). */
+  key: string;
+  /** Aborted when the time budget (`timeoutMs`) is spent and the handler has answered 500. */
+  signal: AbortSignal;
+  /** The sender's address: the socket's, or the trusted proxy header's when the sender check uses one. */
+  remoteAddress: string | undefined;
+}
+
+/** A callback; the handler answers 200 once its promise resolves, 500 if it throws or rejects. */
+export type NotificationCallback<N> = (notification: N, context: NotificationContext) => unknown;
+
+export type NotificationCallbacks = {
+  [T in ModelledNotificationType]?: NotificationCallback<NotificationOf<T>>;
+};
+
+export interface NotificationErrorEvent {
+  /** What the callback threw, or a CallbackTimeoutError. */
+  error: unknown;
+  notification: Notification;
+  key: string;
+  /** True when the callback ran out of time (reported at the timeout, and again if it later fails). */
+  timedOut: boolean;
+}
+
+export interface RefusalEvent {
+  status: number;
+  type: NotificationErrorType;
+  message: string;
+  remoteAddress: string | undefined;
+}
+
+/** Observers; a hook that throws is ignored, it never changes an answer. */
+export interface NotificationHooks {
+  /** A callback threw, rejected or ran out of time: the answer was 500 UNKNOWN. */
+  onError?(event: NotificationErrorEvent): void;
+  /** A request was refused (400, 403, 405, 413, 415) before any callback ran. */
+  onRefused?(event: RefusalEvent): void;
+  /** A repeat of an event whose callback already succeeded; its callback was not called again. */
+  onDuplicate?(event: { notification: Notification; key: string }): void;
+}
+
+export interface NotificationHandlerOptions {
+  /** Your integration's name, 1..100 characters: sent back in every 200 answer. */
+  name: string;
+  /** Your integration's version, 1..100 characters: sent back in every 200 answer. */
+  version: string;
+  /** Callbacks by notification type. A valid notification without a callback is answered 200 at once. */
+  on: NotificationCallbacks;
+  /** For valid notifications of any type the library does not model; without it they are answered 200. */
+  onOther?: NotificationCallback<OtherNotification>;
+  hooks?: NotificationHooks;
+  /** How long a callback may run before the answer is 500; default 9,000 ms (Yandex waits 10 s). */
+  timeoutMs?: number;
+  /** The same for `on.PING`; default 900 ms (Yandex waits 1 s). */
+  pingTimeoutMs?: number;
+  /** Larger bodies are refused with 413 without being read; default 65,536 bytes. */
+  maxBodyBytes?: number;
+  /** Off by default. `{}` accepts only senders in Yandex's networks; see SenderCheckOptions. */
+  senderCheck?: SenderCheckOptions;
+  /** Where handled event keys are kept; default an in-memory store of 10,000 keys; `false`: no detection. */
+  duplicates?: DuplicateStore | false;
+  /** The answer to a repeat of a handled event: `'ok'` (default) 200, or 400 `DUPLICATED_EVENT`. */
+  duplicateAnswer?: 'ok' | 'DUPLICATED_EVENT';
+}
+
+/** The handler: a Fetch-API function, for any server that speaks Request/Response (or via toNodeListener). */
+export type NotificationHandler = (
+  request: Request,
+  info?: { remoteAddress?: string | undefined },
+) => Promise<Response>;
+
+export const DEFAULT_TIMEOUT_MS = 9_000;
+export const DEFAULT_PING_TIMEOUT_MS = 900;
+export const DEFAULT_MAX_BODY_BYTES = 65_536;
+
+function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  try {
+    const result: unknown = hook?.(event);
+    if (result instanceof Promise) result.catch(() => {});
+  } catch {
+    // A hook observes; its failure must not change the answer.
+  }
+}
+
+function positiveInteger(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ValidationError(field, `must be an integer >= 1, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkOptions(options: NotificationHandlerOptions) {
+  if (typeof options !== 'object' || options === null) {
+    throw new ValidationError('options', 'must be an object with name, version and on');
+  }
+  const response = notificationRules.okResponseBody.properties;
+  const problem =
+    findProblem(response.name, options.name, 'name') ??
+    findProblem(response.version, options.version, 'version');
+  if (problem !== undefined) throw new ValidationError(problem.field, problem.problem);
+  if (typeof options.on !== 'object' || options.on === null) {
+    throw new ValidationError('on', 'must be an object of callbacks by notification type');
+  }
+  return {
+    timeoutMs: positiveInteger(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
+    pingTimeoutMs: positiveInteger(options.pingTimeoutMs, DEFAULT_PING_TIMEOUT_MS, 'pingTimeoutMs'),
+    maxBodyBytes: positiveInteger(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
+  };
+}
+
+const isJson = (contentType: string | null): boolean =>
+  contentType !== null && /^application\/json\s*(;|$)/i.test(contentType.trim());
+
+/** Creates the handler; throws a ValidationError naming the option when an option is wrong. */
+export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
+  const { timeoutMs, pingTimeoutMs, maxBodyBytes } = checkOptions(options);
+  const { name, version, on, onOther, hooks = {}, duplicateAnswer = 'ok' } = options;
+  const senderCheck = options.senderCheck === undefined ? undefined : createSenderCheck(options.senderCheck);
+  const store =
+    options.duplicates === false ? undefined : (options.duplicates ?? createMemoryDuplicateStore());
+  const events = createDeliverer(store);
+  const pings = createDeliverer(undefined); // a PING is a check, never a duplicate
+
+  return async (request, info = {}) => {
+    const receivedAt = new Date();
+    let remoteAddress = info.remoteAddress;
+    const refuse = (
+      status: number,
+      type: NotificationErrorType,
+      message: string,
+      headers?: Record<string, string>,
+    ) => {
+      callHook(hooks.onRefused, { status, type, message, remoteAddress });
+      return errorAnswer(status, type, message, headers);
+    };
+
+    if (senderCheck !== undefined) {
+      const verdict = senderCheck(remoteAddress, request.headers);
+      if (!verdict.allowed) return refuse(403, 'UNKNOWN', verdict.reason);
+      remoteAddress = verdict.address;
+    }
+    if (request.method !== 'POST') {
+      return refuse(
+        405,
+        'WRONG_EVENT_FORMAT',
+        `method ${request.method} is not allowed: notifications come as POST`,
+        {
+          allow: 'POST',
+        },
+      );
+    }
+    const contentType = request.headers.get('content-type');
+    if (!isJson(contentType)) {
+      return refuse(
+        415,
+        'WRONG_EVENT_FORMAT',
+        `content type ${contentType ?? '(none)'} is not allowed: send application/json`,
+      );
+    }
+    const body = await readBodyText(request, maxBodyBytes);
+    if (!body.ok) {
+      return body.problem === 'too-large'
+        ? refuse(413, 'WRONG_EVENT_FORMAT', `body is larger than ${maxBodyBytes} bytes`)
+        : refuse(400, 'WRONG_EVENT_FORMAT', 'body is not valid UTF-8');
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.text);
+    } catch {
+      return refuse(400, 'WRONG_EVENT_FORMAT', 'body is not valid JSON');
+    }
+    const checked = checkNotification(parsed);
+    if (!checked.ok) return refuse(400, 'WRONG_EVENT_FORMAT', checked.message);
+
+    const notification = checked.notification;
+    const type = notification.notificationType;
+    const callback = (checked.modelled ? on[type as ModelledNotificationType] : onOther) as
+      | NotificationCallback<Notification>
+      | undefined;
+    if (callback === undefined) return okAnswer(name, version, receivedAt);
+
+    const key = notificationKey(notification);
+    const budget = type === 'PING' ? pingTimeoutMs : timeoutMs;
+    const delivery = await (type === 'PING' ? pings : events).deliver(
+      key,
+      (signal) => callback(notification, { key, signal, remoteAddress }),
+      budget,
+      (error) => callHook(hooks.onError, { error, notification, key, timedOut: true }),
+    );
+    switch (delivery.outcome) {
+      case 'handled':
+        return okAnswer(name, version, receivedAt);
+      case 'duplicate':
+        callHook(hooks.onDuplicate, { notification, key });
+        return duplicateAnswer === 'ok'
+          ? okAnswer(name, version, receivedAt)
+          : errorAnswer(400, 'DUPLICATED_EVENT', `${key} was already handled`);
+      case 'failed':
+        callHook(hooks.onError, { error: delivery.error, notification, key, timedOut: delivery.timedOut });
+        return errorAnswer(
+          500,
+          'UNKNOWN',
+          delivery.error instanceof CallbackTimeoutError
+            ? `handling took longer than ${budget} ms; send it again`
+            : 'the notification could not be handled; send it again',
+        );
+    }
+  };
+}

@@ -1,0 +1,114 @@
+// toNodeListener on a real node:http server on loopback: the stream, an express.json()-style parsed body,
+// an oversized upload, and the socket's address reaching the handler.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createNotificationHandler, type NotificationHandlerOptions } from './handler.ts';
+import { toNodeListener } from './node-listener.ts';
+
+const MESSAGE = {
+  notificationType: 'CHAT_MESSAGE_SENT',
+  chatId: 987654321,
+  messageId: '5123456001',
+  businessId: 123456,
+  sentAt: '2026-11-25T19:42:17.512Z',
+};
+
+let server: Server | undefined;
+
+afterEach(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  server = undefined;
+});
+
+type Listener = (request: IncomingMessage, response: ServerResponse) => void;
+
+async function serve(listener: Listener): Promise<string> {
+  server = createServer(listener);
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/notification`;
+}
+
+function handler(options: Partial<NotificationHandlerOptions> = {}) {
+  return createNotificationHandler({ name: 'mug-shop-chats', version: '1.4.2', on: {}, ...options });
+}
+
+/** What express.json() does: reads the whole stream, then sets req.body to the parsed value. */
+async function expressJson(request: IncomingMessage & { body?: unknown }): Promise<void> {
+  let text = '';
+  for await (const chunk of request) text += String(chunk);
+  request.body = JSON.parse(text);
+}
+
+describe('toNodeListener', () => {
+  it('streams the body to the handler and writes its answer, with the socket address', async () => {
+    const callback = vi.fn();
+    const url = await serve(toNodeListener(handler({ on: { CHAT_MESSAGE_SENT: callback } })));
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(MESSAGE),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toMatchObject({ name: 'mug-shop-chats', version: '1.4.2' });
+    expect(callback).toHaveBeenCalledWith(
+      MESSAGE,
+      expect.objectContaining({ remoteAddress: expect.stringMatching(/127\.0\.0\.1$/) }),
+    );
+  });
+
+  it('accepts a body express.json() already read', async () => {
+    const callback = vi.fn();
+    const listener = toNodeListener(handler({ on: { CHAT_MESSAGE_SENT: callback } }));
+    const url = await serve((request, response) => {
+      void expressJson(request).then(() => listener(request, response));
+    });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(MESSAGE),
+    });
+    expect(response.status).toBe(200);
+    expect(callback).toHaveBeenCalledWith(MESSAGE, expect.anything());
+  });
+
+  it('refuses an oversized upload with 413 without waiting for all of it', async () => {
+    let received = 0;
+    const listener = toNodeListener(handler({ maxBodyBytes: 1024 }));
+    const url = await serve((request, response) => {
+      request.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+      });
+      void listener(request, response);
+    });
+    const total = 8 * 1024 * 1024;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= total) return controller.close();
+        sent += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(32));
+      },
+    });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit).catch((error: unknown) => error);
+    // Either the 413 arrives, or the connection closes before the client finished sending: never all 8 MB read.
+    if (response instanceof Response) {
+      expect(response.status).toBe(413);
+      expect((await response.json()).error.type).toBe('WRONG_EVENT_FORMAT');
+    }
+    expect(received).toBeLessThan(total);
+  });
+
+  it('answers another method 405 with Allow: POST', async () => {
+    const url = await serve(toNodeListener(handler()));
+    const response = await fetch(url);
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+});

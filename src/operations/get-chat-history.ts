@@ -1,0 +1,61 @@
+import { operationRules } from '../../generated/rules.ts';
+import type { ChatFullContextDTO, ChatMessageDTO, ChatMessagesResultDTO } from '../../generated/schema.ts';
+import type { Operation } from '../internal/operation.ts';
+import { check, checkParameters, defined, inputRecord } from '../internal/operation-input.ts';
+import { readResultOf } from './read-result.ts';
+
+export interface GetChatHistoryInput {
+  businessId: number;
+  chatId: number;
+  /** Start from this message (inclusive: the message itself comes too, if it exists). */
+  messageIdFrom?: number | undefined;
+  /** Messages per page, 1 to 100; the API's default is 50. */
+  limit?: number | undefined;
+  /** The `nextPageToken` of the previous page; none for the first page. */
+  pageToken?: string | undefined;
+}
+
+export interface ChatHistoryPage {
+  /** What the chat is about (order, return, or none for a direct chat) and its customer. */
+  context: ChatFullContextDTO;
+  /** The page's messages, in the order the API returns them. */
+  messages: ChatMessageDTO[];
+  /** The token of the next page; undefined on the last page. */
+  nextPageToken: string | undefined;
+}
+
+interface ValidGetChatHistoryInput {
+  businessId: number;
+  chatId: number;
+  messageIdFrom: number | undefined;
+  limit: number | undefined;
+  pageToken: string | undefined;
+}
+
+const rules = operationRules.getChatHistory;
+
+/** `POST /v2/businesses/{businessId}/chats/history?chatId=`: one page of a chat's messages. A read. */
+export const getChatHistory: Operation<ValidGetChatHistoryInput, ChatHistoryPage> = {
+  name: 'getChatHistory',
+  method: rules.method,
+  path: rules.path,
+  retry: 'safe',
+  validate(input) {
+    const record = inputRecord(input, ['businessId', 'chatId', 'messageIdFrom', 'limit', 'pageToken']);
+    checkParameters(rules, record, ['businessId', 'chatId', 'limit', 'pageToken']);
+    const { businessId, chatId, messageIdFrom, limit, pageToken } = record as unknown as GetChatHistoryInput;
+    check(rules.requestBody.schema, defined({ messageIdFrom }), '');
+    return { businessId, chatId, messageIdFrom, limit, pageToken };
+  },
+  toRequest: ({ businessId, chatId, messageIdFrom, limit, pageToken }) => ({
+    path: { businessId },
+    query: defined({ chatId, limit, pageToken }),
+    body: defined({ messageIdFrom }), // required by the API: `{}` from the first message
+  }),
+  readResult(body) {
+    const read = readResultOf<ChatMessagesResultDTO>(rules.okResponseBody, body);
+    if (!read.ok) return read;
+    const { context, messages, paging } = read.value;
+    return { ok: true, value: { context, messages, nextPageToken: paging?.nextPageToken } };
+  },
+};

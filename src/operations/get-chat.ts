@@ -1,0 +1,27 @@
+import { operationRules } from '../../generated/rules.ts';
+import type { GetChatInfoDTO } from '../../generated/schema.ts';
+import type { Operation } from '../internal/operation.ts';
+import { checkParameters, inputRecord } from '../internal/operation-input.ts';
+import { readResultOf } from './read-result.ts';
+
+export interface GetChatInput {
+  businessId: number;
+  chatId: number;
+}
+
+const rules = operationRules.getChat;
+
+/** `GET /v2/businesses/{businessId}/chat?chatId=`: one chat. A read: every retryable failure is retried. */
+export const getChat: Operation<GetChatInput, GetChatInfoDTO> = {
+  name: 'getChat',
+  method: rules.method,
+  path: rules.path,
+  retry: 'safe',
+  validate(input) {
+    const record = inputRecord(input, ['businessId', 'chatId']);
+    checkParameters(rules, record, ['businessId', 'chatId']);
+    return { businessId: record.businessId as number, chatId: record.chatId as number };
+  },
+  toRequest: ({ businessId, chatId }) => ({ path: { businessId }, query: { chatId } }),
+  readResult: (body) => readResultOf(rules.okResponseBody, body),
+};
