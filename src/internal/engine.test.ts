@@ -528,6 +528,58 @@ describe('quota, per business and per operation', () => {
     ]);
   });
 
+  it('a wait for the answers in flight is bounded by the call deadline, sending nothing', async () => {
+    const { engine, sent } = fakeEngine([thing(0, quota(1, 60_000)), hang]);
+    await engine.call(getThing, B1, DEFAULT_CALL);
+    const hanging = rejectionOf(engine.call(getThing, B1, callWith({ timeoutMs: 30_000, maxRetries: 0 })));
+    await vi.advanceTimersByTimeAsync(0);
+    // One call left and one request in flight: only its answer can tell whether the last call is used.
+    const result = rejectionOf(engine.call(getThing, B1, callWith({ deadlineMs: 2_000 })));
+    await vi.advanceTimersByTimeAsync(2_000);
+    const error = await result;
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect(error).toMatchObject({ waitingFor: 'quota', limitMs: 2_000, attempts: 0 });
+    expect(error.message).toBe(
+      'getThing: gave up waiting for the answers that tell whether the quota of the business has calls left: deadlineMs (2000 ms) passed (0 attempts)',
+    );
+    expect(sent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(28_000);
+    expect(await hanging).toBeInstanceOf(TimeoutError);
+    expect(sent).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a wait for the answers in flight is bounded by maxRetryDelayMs, and ends at the answer', async () => {
+    const { engine, sent } = fakeEngine([thing(0, quota(1, 60_000)), hang, thing(2)], {
+      maxRetryDelayMs: 3_000,
+    });
+    await engine.call(getThing, B1, DEFAULT_CALL);
+    void rejectionOf(engine.call(getThing, B1, callWith({ timeoutMs: 5_000, maxRetries: 0 })));
+    await vi.advanceTimersByTimeAsync(0);
+    const tooLong = rejectionOf(engine.call(getThing, B1, DEFAULT_CALL));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(await tooLong).toMatchObject({ waitingFor: 'quota', limitMs: 3_000, attempts: 0 });
+    const answered = engine.call(getThing, B1, DEFAULT_CALL); // the timeout at 5 s answers (no quota used)
+    await vi.advanceTimersByTimeAsync(2_000);
+    await expect(answered).resolves.toEqual({ id: 2 });
+    expect(offsets(sent)).toEqual([0, 0, 5_000]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a wait for the answers in flight ends at an abort, with its reason', async () => {
+    const { engine, sent } = fakeEngine([thing(0, quota(1, 60_000)), hang]);
+    await engine.call(getThing, B1, DEFAULT_CALL);
+    void rejectionOf(engine.call(getThing, B1, callWith({ timeoutMs: 5_000, maxRetries: 0 })));
+    await vi.advanceTimersByTimeAsync(0);
+    const controller = new AbortController();
+    const result = rejectionOf(engine.call(getThing, B1, callWith({ signal: controller.signal })));
+    await vi.advanceTimersByTimeAsync(100);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    expect(await result).toBe(reason);
+    expect(sent).toHaveLength(2);
+  });
+
   it('still counts a request in flight when an earlier one is answered', async () => {
     const { engine, sent } = fakeEngine([
       thing(0, quota(2, 10_000)),

@@ -25,7 +25,7 @@ import { type Failure, type FailureKind, type Outcome, readResponse } from './re
 import { redactedHeaders } from './redact.ts';
 import { backoffDelayMs, parallelLimitDelayMs, serverDate, serverResetAt } from './retry-delay.ts';
 import { ServerClock } from './server-clock.ts';
-import { sleep } from './sleep.ts';
+import { settledWithin, sleep } from './sleep.ts';
 
 export interface EngineSettings {
   baseUrl: string;
@@ -117,16 +117,9 @@ export function createEngine(settings: EngineSettings) {
     for (;;) {
       await holdForQuota(operation.name, businessId, call, deadlineAt, progress.sent);
       const slotWaitMs = Math.min(maxRetryDelayMs, Math.max(0, deadlineAt - Date.now()));
-      const release = await gate.acquire(businessId, signal, slotWaitMs, () => {
-        const bound = slotWaitMs < maxRetryDelayMs ? 'deadlineMs' : 'maxRetryDelayMs';
-        const limitMs = bound === 'deadlineMs' ? call.deadlineMs : maxRetryDelayMs;
-        return new DeadlineError(operation.name, {
-          limitMs,
-          bound,
-          waitingFor: 'slot',
-          attempts: progress.sent,
-        });
-      });
+      const release = await gate.acquire(businessId, signal, slotWaitMs, () =>
+        waitTooLong(operation.name, 'slot', slotWaitMs, call, progress.sent),
+      );
       // The slot may have been handed over while the signal aborted, or the quota ran out while queued.
       if (signal?.aborted) {
         release();
@@ -245,6 +238,19 @@ export function createEngine(settings: EngineSettings) {
     return delayMs;
   }
 
+  /** A wait of `waitedMs` (the shorter of maxRetryDelayMs and what was left of the deadline) ran out. */
+  function waitTooLong(
+    operation: string,
+    waitingFor: 'slot' | 'quota',
+    waitedMs: number,
+    call: CallSettings,
+    attempts: number,
+  ): DeadlineError {
+    const bound = waitedMs < maxRetryDelayMs ? 'deadlineMs' : 'maxRetryDelayMs';
+    const limitMs = bound === 'deadlineMs' ? call.deadlineMs : maxRetryDelayMs;
+    return new DeadlineError(operation, { limitMs, bound, waitingFor, attempts });
+  }
+
   /** Waits while the operation's quota for the business is known to be used up; never sends meanwhile. */
   async function holdForQuota(
     operation: string,
@@ -258,10 +264,11 @@ export function createEngine(settings: EngineSettings) {
       const decision = quotas.decide(businessId, operation, now);
       if (decision === undefined) return;
       if (decision.hold === 'answer') {
-        // Only requests still in flight stand between the quota and zero: their answers tell.
-        const answer = quotas.nextAnswer(businessId, operation);
-        await (call.signal === undefined ? answer : untilAborted(answer, call.signal));
-        call.signal?.throwIfAborted();
+        // Only requests still in flight stand between the quota and zero: their answers tell. A request may
+        // take its whole timeout to answer, so this wait is bounded like any other.
+        const limitMs = Math.min(maxRetryDelayMs, Math.max(0, deadlineAt - now));
+        const answered = await settledWithin(quotas.nextAnswer(businessId, operation), limitMs, call.signal);
+        if (!answered) throw waitTooLong(operation, 'quota', limitMs, call, attempts);
         continue;
       }
       const { until } = decision;
