@@ -52,6 +52,11 @@ describe('untilAborted', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
   });
 
+  it('rejects at once with the reason of a signal already aborted', async () => {
+    const reason = new Error('gone');
+    expect(await rejectionOf(untilAborted(new Promise(() => {}), AbortSignal.abort(reason)))).toBe(reason);
+  });
+
   it('rejects with the reason as soon as the signal aborts, even if the promise never settles', async () => {
     const controller = new AbortController();
     const reason = new Error('stop');

@@ -81,4 +81,9 @@ describe('limitBody', () => {
       }, 10),
     );
   });
+
+  it('refuses a Content-Length over the cap on a response without a body', () => {
+    const response = new Response(null, { status: 200, headers: { 'Content-Length': '500' } });
+    expect(() => limitBody(response, 100)).toThrow(BodyTooLargeError);
+  });
 });

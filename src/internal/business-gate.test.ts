@@ -205,4 +205,17 @@ describe('BusinessGate', () => {
       expect(gate.stats(1)).toEqual({ limit: 2, active: 0, waiting: 0 });
     });
   });
+
+  it('keeps counting the slots in use when one is released while others are held', async () => {
+    const gate = new BusinessGate(2);
+    const log: string[] = [];
+    const a = await take(gate, log, 'a');
+    await take(gate, log, 'b');
+    a();
+    await take(gate, log, 'c');
+    void take(gate, log, 'd');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['a', 'b', 'c']);
+    expect(gate.stats(1)).toEqual({ limit: 2, active: 2, waiting: 1 });
+  });
 });

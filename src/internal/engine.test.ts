@@ -959,6 +959,7 @@ describe('hooks', () => {
     const { engine } = fakeEngine([delayed(40, () => apiError(500, 'E', 'x'))], {
       hooks: { onRequest, onResponse },
     });
+    await vi.advanceTimersByTimeAsync(1_000); // so that the clock does not start at 0
     const result = rejectionOf(engine.call(sendThing, { businessId: 5, id: 1 }, DEFAULT_CALL));
     await vi.runAllTimersAsync();
     expect(await result).toBeInstanceOf(DeliveryUnknownError);
@@ -1161,5 +1162,126 @@ describe('what a failure means', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(await result).toBeInstanceOf(TimeoutError);
     expect(seen).toEqual([true]);
+  });
+});
+
+describe('the in-flight limit, as the engine drives it', () => {
+  it('only a parallel-limit 420 lowers it: not a success, not another failure', async () => {
+    const { engine } = fakeEngine([apiError(503, 'B', 'x'), apiError(420, 'L', 'x', quota(0, 0)), thing(1)]);
+    const result = engine.call(getThing, B1, DEFAULT_CALL);
+    await vi.runAllTimersAsync();
+    await result;
+    expect(engine.limits(1).inFlight.limit).toBe(4);
+  });
+
+  it('a parallel-limit 420 with none of ours in flight waits a short while before sending again', async () => {
+    const onHeld = vi.fn();
+    const { engine, sent } = fakeEngine([apiError(420, 'LIMIT', 'x', quota(5, 10_000)), thing(1)], {
+      hooks: { onHeld },
+    });
+    const result = engine.call(getThing, B1, DEFAULT_CALL);
+    await vi.runAllTimersAsync();
+    await result;
+    expect(offsets(sent)).toEqual([0, 13]);
+    expect(onHeld.mock.calls.map(([e]) => [e.reason, e.delayMs])).toEqual([['parallel-limit', 13]]);
+  });
+
+  it('with others of ours in flight, it waits for one of them to end instead, and reports no hold', async () => {
+    const onHeld = vi.fn();
+    const { engine, sent } = fakeEngine(
+      [
+        delayed(10, () => apiError(420, 'LIMIT', 'x', quota(5, 10_000))),
+        delayed(40, () => thing(2)),
+        delayed(40, () => thing(3)),
+        delayed(40, () => thing(4)),
+        thing(5),
+      ],
+      { hooks: { onHeld } },
+    );
+    const burst = Array.from({ length: 4 }, (_, i) =>
+      engine.call(getThing, { businessId: 1, id: i }, DEFAULT_CALL),
+    );
+    await vi.runAllTimersAsync();
+    await Promise.all(burst);
+    // Lowered to the 3 others: the 420'd call is sent again as soon as one of them ends.
+    expect(offsets(sent)).toEqual([0, 0, 0, 0, 40]);
+    expect(onHeld).not.toHaveBeenCalled();
+  });
+});
+
+describe('how a response body reads', () => {
+  async function failureOf(response: Response) {
+    const { engine } = fakeEngine([response]);
+    return rejectionOf(engine.call(getThing, B1, callWith({ maxRetries: 0 })));
+  }
+
+  /** A body without a Content-Type (a string body would get text/plain). */
+  const bytes = (text: string, status: number) => new Response(new TextEncoder().encode(text), { status });
+
+  it('a 200 of whitespace only is an empty body', async () => {
+    expect((await failureOf(new Response(' \n\t ', { status: 200 }))).message).toBe(
+      'getThing: HTTP 200 with an empty body; expected JSON',
+    );
+  });
+
+  it('a 200 of JSON null is a body without the result', async () => {
+    const error = await failureOf(new Response('null', { status: 200 }));
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error.message).toBe('getThing: HTTP 200 body has no result.id');
+    expect(error).toMatchObject({ errors: [], code: undefined });
+  });
+
+  it('a redirect carries no errors', async () => {
+    expect(await failureOf(new Response(null, { status: 301 }))).toMatchObject({
+      errors: [],
+      code: undefined,
+    });
+  });
+
+  it.each([
+    ['an empty body', new Response(null, { status: 400 }), 'empty body'],
+    ['JSON null', new Response('null', { status: 400 }), 'no error details in the body'],
+    ['a JSON number', new Response('5', { status: 400 }), 'no error details in the body'],
+    ['no errors list', json(400, { errors: 'none' }), 'no error details in the body'],
+    [
+      'text',
+      new Response('oops', { status: 400, headers: { 'Content-Type': 'text/plain' } }),
+      'body is not JSON (text/plain): "oops"',
+    ],
+  ])('an error status with %s has no errors and says so', async (_, response, problem) => {
+    const error = await failureOf(response);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toMatchObject({ errors: [], code: undefined });
+    expect(error.message).toBe(`getThing: HTTP 400 ${problem} (1 attempt)`);
+  });
+
+  it('keeps only the errors with a string code, and a message only when it is a string', async () => {
+    const body = {
+      errors: [
+        { code: 'A', message: 'one' },
+        { code: 'B', message: 7 },
+        { message: 'no code' },
+        null,
+        { code: 3 },
+      ],
+    };
+    const error = await failureOf(json(400, body));
+    expect((error as BadRequestError).errors).toStrictEqual([{ code: 'A', message: 'one' }, { code: 'B' }]);
+    expect(error.message).toBe('getThing: HTTP 400 A: one; B (1 attempt)');
+  });
+
+  it('names a missing Content-Type and shows a non-JSON body on one line, cut after 120 characters', async () => {
+    const error = await failureOf(bytes('\n  <html>\n\n   oops  \n', 400));
+    expect(error.message).toBe(
+      'getThing: HTTP 400 body is not JSON (no Content-Type): "<html> oops" (1 attempt)',
+    );
+    const exact = 'x'.repeat(120);
+    expect((await failureOf(bytes(exact, 400))).message).toContain(`"${exact}"`);
+    const long = `${'y'.repeat(120)}z`;
+    expect((await failureOf(bytes(long, 400))).message).toContain(`"${'y'.repeat(120)}..."`);
+    const ok200 = await failureOf(bytes(long, 200));
+    expect(ok200.message).toBe(
+      `getThing: HTTP 200 with a body that is not JSON (no Content-Type): "${'y'.repeat(120)}..."`,
+    );
   });
 });

@@ -153,4 +153,51 @@ describe('QuotaBook', () => {
       expect(held(book, 1, 'op', NOW + 1_000)).toBe(NOW + 5_000);
     });
   });
+
+  it('decides exactly: send, hold until a time, or wait for an answer', () => {
+    const book = bookWith(1, NOW + 5_000);
+    expect(book.decide(1, 'op', NOW)).toBeUndefined();
+    book.sending(1, 'op');
+    expect(book.decide(1, 'op', NOW)).toEqual({ hold: 'answer' });
+    book.block(1, 'op', NOW + 1_000);
+    expect(book.decide(1, 'op', NOW)).toEqual({ hold: 'until', until: NOW + 1_000 });
+    expect(bookWith(0, NOW + 5_000).decide(1, 'op', NOW)).toEqual({ hold: 'until', until: NOW + 5_000 });
+    expect(bookWith(0, undefined).decide(1, 'op', NOW)).toBeUndefined();
+    expect(bookWith(undefined, NOW + 5_000).decide(1, 'op', NOW)).toBeUndefined();
+    expect(bookWith(0, NOW).decide(1, 'op', NOW)).toBeUndefined();
+  });
+
+  it('nextAnswer resolves at once with nothing in flight, else at the next answer of that lane', async () => {
+    const book = new QuotaBook();
+    await expect(book.nextAnswer(1, 'op')).resolves.toBeUndefined();
+    book.sending(1, 'op');
+    book.sending(1, 'op');
+    let answered = 0;
+    void book.nextAnswer(1, 'op').then(() => answered++);
+    void book.nextAnswer(1, 'op').then(() => answered++);
+    book.settled(1, 'other');
+    book.settled(2, 'op');
+    await Promise.resolve();
+    expect(answered).toBe(0);
+    book.settled(1, 'op');
+    await Promise.resolve();
+    expect(answered).toBe(2);
+  });
+
+  it('takes a new Limit with an equal Remaining in the same window', () => {
+    const book = bookWith(5, NOW + 5_000);
+    book.observe({ ...state(5, NOW + 5_000), limit: 50 }, 'op', NOW + 5_000);
+    expect(book.state(1, 'op')?.limit).toBe(50);
+  });
+
+  it.each([
+    ['a Limit', { limit: 40, remaining: undefined, resetAt: undefined }],
+    ['a Remaining', { limit: undefined, remaining: 3, resetAt: undefined }],
+    ['an Until', { limit: undefined, remaining: undefined, resetAt: new Date(NOW) }],
+  ])('shows a state that knows only %s', (_, known) => {
+    const book = new QuotaBook();
+    const only = { businessId: 1, ...known };
+    book.observe(only, 'op', known.resetAt?.getTime());
+    expect(book.state(1, 'op')).toEqual(only);
+  });
 });

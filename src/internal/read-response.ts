@@ -53,7 +53,9 @@ export function readResponse<Result>(
   resetAt: Date | undefined,
 ): Outcome<Result> {
   const { status, headers } = response;
+  // Stryker disable next-line ConditionalExpression: a Response has a status of 200 to 599
   if (status >= 200 && status < 300) return readOkBody(operation, response, body);
+  // Stryker disable next-line ConditionalExpression: a Response has a status of 200 to 599, and 2xx went above
   if (status >= 300 && status < 400) {
     const location = headers.get('Location') ?? 'no Location';
     return unexpected(
@@ -95,6 +97,7 @@ function failureKind(
   if (isRateLimitStatus(status)) {
     // Yandex answers both of its limits with 420; quota left means the in-flight one was hit.
     if (rateLimit?.remaining !== undefined && rateLimit.remaining > 0) return 'parallel-limit';
+    // Stryker disable next-line ConditionalExpression,StringLiteral: the engine treats a quota failure without resetAt as a rate limit; 'rate-limit' acts by not being 'quota'
     return resetAt === undefined ? 'rate-limit' : 'quota';
   }
   return RETRYABLE_STATUSES.has(status) ? 'server' : 'final';
@@ -145,7 +148,9 @@ function readErrors(
   if (typeof body === 'string') {
     return { errors: [], bodyProblem: `body is not JSON (${contentType(headers)}): ${snippet(body)}` };
   }
+  // Stryker disable next-line ConditionalExpression: a number or a boolean has no errors either
   if (typeof body !== 'object' || body === null) {
+    // Stryker disable next-line StringLiteral: the message says the same when bodyProblem is empty
     return { errors: [], bodyProblem: 'no error details in the body' }; // JSON null, a number, ...
   }
   const list = (body as { errors?: unknown }).errors;
@@ -157,6 +162,7 @@ function readErrors(
       errors.push(typeof message === 'string' ? { code, message } : { code });
     }
   }
+  // Stryker disable next-line ConditionalExpression,StringLiteral,EqualityOperator: the message says the same without a bodyProblem
   return { errors, bodyProblem: errors.length === 0 ? 'no error details in the body' : undefined };
 }
 

@@ -31,4 +31,32 @@ describe('ServerClock', () => {
     clock.observe(T + 3_600_000, T + 1000, T + 1000); // the server's clock jumped an hour
     expect(clock.offsetMs).toBe(3_599_500);
   });
+
+  it.each([
+    ['starts at 0', T + 1_000, T + 1_000, T + 1_000, 0], // allows 0 to 1000: in sync
+    ['ends at 0', T, T + 1_000, T + 1_000, 0], // allows -1000 to 0: in sync
+    ['lies above 0', T + 1_001, T + 1_000, T + 1_000, 501], // allows 1 to 1001: its middle
+  ])('reads one Date whose interval %s', (_, date, sentAt, receivedAt, offset) => {
+    const clock = new ServerClock();
+    clock.observe(date, sentAt, receivedAt);
+    expect(clock.offsetMs).toBe(offset);
+  });
+
+  it('narrows to a single point when two intervals only touch, rather than starting over', () => {
+    const clock = new ServerClock();
+    clock.observe(T + 1_500, T + 500, T + 1_000); // allows 500 to 2000
+    clock.observe(T + 1_000, T + 1_500, T + 1_500); // allows -500 to 500
+    expect(clock.offsetMs).toBe(500);
+    const other = new ServerClock();
+    other.observe(T + 1_000, T + 1_500, T + 1_500); // allows -500 to 500
+    other.observe(T + 1_500, T + 500, T + 1_000); // allows 500 to 2000
+    expect(other.offsetMs).toBe(500);
+  });
+
+  it('starts over when the server clock went back', () => {
+    const clock = new ServerClock();
+    clock.observe(T + 3_600_000, T, T); // an hour ahead
+    clock.observe(T, T + 1_000, T + 1_000); // in sync now
+    expect(clock.offsetMs).toBe(0);
+  });
 });
