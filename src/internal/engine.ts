@@ -166,6 +166,7 @@ export function createEngine(settings: EngineSettings) {
       // With others of ours in flight, the lowered limit makes the call wait for one of them to end: that
       // frees a slot at the server too. With none, only a short, growing wait tells.
       let delayMs = 0;
+      // Stryker disable next-line ConditionalExpression: othersInFlight is 0 unless this was a parallel-limit 420
       if (kind !== 'parallel-limit' || othersInFlight === 0) {
         try {
           delayMs = retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
@@ -187,7 +188,8 @@ export function createEngine(settings: EngineSettings) {
         continue;
       }
       if (kind === 'parallel-limit') {
-        if (hooks.onHeld !== undefined && delayMs > 0) {
+        // A 420 is rare: building its event without asking whether a hook listens costs nothing.
+        if (delayMs > 0) {
           const until = new Date(Date.now() + delayMs);
           emit(hooks.onHeld, {
             operation: operation.name,
