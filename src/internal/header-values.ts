@@ -27,8 +27,9 @@ export function headerValues<T>(value: string | null, parse: (element: string) =
   if (value === null) return [];
   const elements: string[] = [];
   for (const part of value.split(',')) {
-    const last = elements.at(-1);
-    if (last !== undefined && BARE_DAY_NAME.test(last)) elements[elements.length - 1] = `${last},${part}`;
+    // Stryker disable next-line StringLiteral: any default that is not a day name does the same
+    const last = elements.at(-1) ?? '';
+    if (BARE_DAY_NAME.test(last)) elements[elements.length - 1] = `${last},${part}`;
     else elements.push(part.trim());
   }
   return elements.flatMap((element) => parse(element) ?? []);
@@ -86,7 +87,8 @@ function dateOf(groups: Record<string, string | undefined>): Date | undefined {
   if (hour > 23 || minute > 59 || second > 60 || offset === undefined) return undefined;
   const date = new Date(0);
   date.setUTCFullYear(year, month, day); // unlike Date.UTC, keeps years 0-99 as they are
-  if (date.getUTCMonth() !== month || date.getUTCDate() !== day) return undefined; // 31 Feb, day 00
+  // An impossible day (00, 31 Nov, 29 Feb 2026) moves the date into another month.
+  if (date.getUTCMonth() !== month) return undefined;
   date.setUTCHours(hour, minute, second, Math.round(Number(groups.fraction ?? 0) * 1000));
   return new Date(date.getTime() - offset * 60_000);
 }
