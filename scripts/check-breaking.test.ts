@@ -189,5 +189,5 @@ describe('release:spec', () => {
     await releaseSpec({ specPath: spec, baselinePath: baseline, version: '0.2.0' });
     expect(releasedVersion(await readFile(baseline, 'utf8'))).toBe('0.2.0');
     expect((await diffSpecFiles(baseline, spec)).breaking).toEqual([]);
-  });
+  }, 30_000); // four diffs of the seven-operation spec: over 5 s on a loaded machine
 });
