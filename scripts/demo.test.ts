@@ -54,8 +54,9 @@ describe.concurrent('npm start', () => {
     expect(stderr).toContain('demo FAILED: step "createChat (ORDER)" failed: ConnectionError');
   });
 
+  // No Prism here, but starting tsx alone can take over 5 s while the other test files run.
   it('names what is missing in an incomplete live configuration, without any request', {
-    timeout: 30_000,
+    timeout: 60_000,
   }, async () => {
     const { code, stdout, stderr } = await demo([], { MARKET_API_KEY: 'some-key', MARKET_ORDER_ID: 'x' });
     expect(code).toBe(1);
