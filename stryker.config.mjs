@@ -16,9 +16,10 @@ const config = {
   // Below 90 % the run fails (issue 8: every survivor counts; an equivalent mutant may only be excluded
   // by a `// Stryker disable next-line <mutator>: <why>` comment).
   thresholds: { high: 95, low: 90, break: 90 },
-  reporters: ['clear-text', 'progress', 'html'],
+  reporters: ['clear-text', 'progress', 'html', 'json'],
   clearTextReporter: { reportTests: false },
   htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

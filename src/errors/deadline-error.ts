@@ -10,7 +10,7 @@ export class DeadlineError extends MarketError {
   /** The bound that was hit: the call's `deadlineMs`, or `maxRetryDelayMs` for a slot wait. */
   readonly limitMs: number;
   /** What the call was doing when the bound passed. */
-  readonly waitingFor: 'slot' | 'response';
+  readonly waitingFor: 'slot' | 'quota' | 'response';
   /** How many requests were sent before giving up. */
   readonly attempts: number;
 
@@ -19,14 +19,15 @@ export class DeadlineError extends MarketError {
     details: {
       limitMs: number;
       bound: 'deadlineMs' | 'maxRetryDelayMs';
-      waitingFor: 'slot' | 'response';
+      waitingFor: 'slot' | 'quota' | 'response';
       attempts: number;
     },
   ) {
-    const what =
-      details.waitingFor === 'slot'
-        ? 'waiting for an in-flight slot of the business'
-        : 'waiting for a response';
+    const what = {
+      slot: 'waiting for an in-flight slot of the business',
+      quota: 'waiting for the answers that tell whether the quota of the business has calls left',
+      response: 'waiting for a response',
+    }[details.waitingFor];
     super(
       `${operation}: gave up ${what}: ${details.bound} (${details.limitMs} ms) passed (${attemptCount(details.attempts)})`,
     );

@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { rejectionOf } from '../test-support/fake-api.ts';
 import { onAbort, untilAborted } from './abort.ts';
-import { sleep } from './sleep.ts';
+import { settledWithin, sleep } from './sleep.ts';
 
 describe('onAbort', () => {
   it('puts one listener on a signal however many subscribe, and calls each subscriber once', () => {
@@ -107,5 +107,46 @@ describe('sleep', () => {
     const reason = new Error('gone');
     expect(await rejectionOf(sleep(1_000, AbortSignal.abort(reason)))).toBe(reason);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('settledWithin', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is true when the promise settles in time, rejected or not, leaving no timer', async () => {
+    const controller = new AbortController();
+    await expect(settledWithin(Promise.resolve(), 1_000, controller.signal)).resolves.toBe(true);
+    await expect(settledWithin(Promise.reject(new Error('x')), 1_000, undefined)).resolves.toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    const clear = vi.spyOn(globalThis, 'clearTimeout');
+    controller.abort();
+    expect(clear).not.toHaveBeenCalled();
+    clear.mockRestore();
+  });
+
+  it('is false when the time runs out first, exactly then', async () => {
+    const done = vi.fn();
+    void settledWithin(new Promise(() => {}), 1_000, undefined).then(done);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(done).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done).toHaveBeenCalledWith(false);
+  });
+
+  it('rejects with the reason of an abort, now or before, clearing its timer', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const result = settledWithin(new Promise(() => {}), 1_000, controller.signal);
+    controller.abort(reason);
+    expect(await rejectionOf(result)).toBe(reason);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await rejectionOf(settledWithin(Promise.resolve(), 1_000, AbortSignal.abort(reason)))).toBe(
+      reason,
+    );
   });
 });

@@ -215,6 +215,8 @@ describe('a fetch that breaks its contract', () => {
     ['null', () => Promise.resolve(null), 'object'],
     ['a plain object', () => Promise.resolve({ status: 200 }), 'object'],
     ['headers without get', () => Promise.resolve({ status: 200, text: () => '', headers: {} }), 'object'],
+    ['no headers', () => Promise.resolve({ status: 200, text: () => '' }), 'object'],
+    ['no text', () => Promise.resolve({ status: 200, headers: new Headers() }), 'object'],
     [
       'a string status',
       () => Promise.resolve({ status: '200', text: () => '', headers: new Headers() }),
@@ -385,7 +387,7 @@ describe('quota, per business and per operation', () => {
   });
 
   it('a hold past the call deadline fails at once, saying so', async () => {
-    const { engine, sent } = fakeEngine([thing(1, quota(0, 10_000))]);
+    const { engine, sent } = fakeEngine([thing(1, quota(0, 10_000))], { maxRetryDelayMs: 10_000 });
     await engine.call(getThing, B1, DEFAULT_CALL);
     const error = await rejectionOf(engine.call(getThing, B1, callWith({ deadlineMs: 9_999 })));
     expect(error).toBeInstanceOf(RateLimitError);
@@ -526,6 +528,58 @@ describe('quota, per business and per operation', () => {
     ]);
   });
 
+  it('a wait for the answers in flight is bounded by the call deadline, sending nothing', async () => {
+    const { engine, sent } = fakeEngine([thing(0, quota(1, 60_000)), hang]);
+    await engine.call(getThing, B1, DEFAULT_CALL);
+    const hanging = rejectionOf(engine.call(getThing, B1, callWith({ timeoutMs: 30_000, maxRetries: 0 })));
+    await vi.advanceTimersByTimeAsync(0);
+    // One call left and one request in flight: only its answer can tell whether the last call is used.
+    const result = rejectionOf(engine.call(getThing, B1, callWith({ deadlineMs: 2_000 })));
+    await vi.advanceTimersByTimeAsync(2_000);
+    const error = await result;
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect(error).toMatchObject({ waitingFor: 'quota', limitMs: 2_000, attempts: 0 });
+    expect(error.message).toBe(
+      'getThing: gave up waiting for the answers that tell whether the quota of the business has calls left: deadlineMs (2000 ms) passed (0 attempts)',
+    );
+    expect(sent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(28_000);
+    expect(await hanging).toBeInstanceOf(TimeoutError);
+    expect(sent).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a wait for the answers in flight is bounded by maxRetryDelayMs, and ends at the answer', async () => {
+    const { engine, sent } = fakeEngine([thing(0, quota(1, 60_000)), hang, thing(2)], {
+      maxRetryDelayMs: 3_000,
+    });
+    await engine.call(getThing, B1, DEFAULT_CALL);
+    void rejectionOf(engine.call(getThing, B1, callWith({ timeoutMs: 5_000, maxRetries: 0 })));
+    await vi.advanceTimersByTimeAsync(0);
+    const tooLong = rejectionOf(engine.call(getThing, B1, DEFAULT_CALL));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(await tooLong).toMatchObject({ waitingFor: 'quota', limitMs: 3_000, attempts: 0 });
+    const answered = engine.call(getThing, B1, DEFAULT_CALL); // the timeout at 5 s answers (no quota used)
+    await vi.advanceTimersByTimeAsync(2_000);
+    await expect(answered).resolves.toEqual({ id: 2 });
+    expect(offsets(sent)).toEqual([0, 0, 5_000]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a wait for the answers in flight ends at an abort, with its reason', async () => {
+    const { engine, sent } = fakeEngine([thing(0, quota(1, 60_000)), hang]);
+    await engine.call(getThing, B1, DEFAULT_CALL);
+    void rejectionOf(engine.call(getThing, B1, callWith({ timeoutMs: 5_000, maxRetries: 0 })));
+    await vi.advanceTimersByTimeAsync(0);
+    const controller = new AbortController();
+    const result = rejectionOf(engine.call(getThing, B1, callWith({ signal: controller.signal })));
+    await vi.advanceTimersByTimeAsync(100);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    expect(await result).toBe(reason);
+    expect(sent).toHaveLength(2);
+  });
+
   it('still counts a request in flight when an earlier one is answered', async () => {
     const { engine, sent } = fakeEngine([
       thing(0, quota(2, 10_000)),
@@ -576,7 +630,7 @@ describe('quota, per business and per operation', () => {
         sendThing: { businessId: 1, limit: 40, remaining: 3, resetAt: new Date(NOW + 20_000) },
       },
     });
-    expect(engine.limits(2)).toEqual({ inFlight: { limit: 4, active: 0, waiting: 0 }, quotas: {} });
+    expect(engine.limits(2)).toStrictEqual({ inFlight: { limit: 4, active: 0, waiting: 0 }, quotas: {} });
     expect(engine.lastRateLimit).toEqual({
       businessId: 1,
       limit: 40,
@@ -902,7 +956,9 @@ describe('hooks', () => {
   it('onRequest and onResponse name the operation, business and attempt', async () => {
     const onRequest = vi.fn();
     const onResponse = vi.fn();
-    const { engine } = fakeEngine([apiError(500, 'E', 'x'), thing(1)], { hooks: { onRequest, onResponse } });
+    const { engine } = fakeEngine([delayed(40, () => apiError(500, 'E', 'x'))], {
+      hooks: { onRequest, onResponse },
+    });
     const result = rejectionOf(engine.call(sendThing, { businessId: 5, id: 1 }, DEFAULT_CALL));
     await vi.runAllTimersAsync();
     expect(await result).toBeInstanceOf(DeliveryUnknownError);
@@ -919,6 +975,8 @@ describe('hooks', () => {
       businessId: 5,
       attempt: 1,
       status: 500,
+      durationMs: 40,
+      headers: { 'content-type': 'application/json' },
     });
   });
 });
@@ -1014,5 +1072,94 @@ describe('the signal of a call that ends normally', () => {
     expect(clear).not.toHaveBeenCalled(); // no sleep, attempt or slot wait is still listening
     expect(onFailure).not.toHaveBeenCalled();
     expect(sent).toHaveLength(2);
+  });
+});
+
+describe('what a failure means', () => {
+  /** A 200 whose body breaks off after its first bytes with `error`. */
+  function brokenBody(error: Error): Response {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"status":"OK",'));
+        controller.error(error);
+      },
+    });
+    return new Response(body, { status: 200 });
+  }
+
+  it('a body that breaks off is a lost connection, retried for a safe operation', async () => {
+    const { engine, sent } = fakeEngine([brokenBody(new TypeError('terminated')), thing(1)]);
+    const result = engine.call(getThing, B1, DEFAULT_CALL);
+    await vi.runAllTimersAsync();
+    await expect(result).resolves.toEqual({ id: 1 });
+    expect(offsets(sent)).toEqual([0, 500]);
+    const once = fakeEngine([brokenBody(new TypeError('terminated'))]);
+    const error = await rejectionOf(once.engine.call(getThing, B1, callWith({ maxRetries: 0 })));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.message).toBe(
+      'getThing: the connection broke while reading the HTTP 200 body from api.example.test: terminated (1 attempt)',
+    );
+  });
+
+  it('a write whose answer broke off may have been delivered, whatever the code of the break', async () => {
+    const cause = Object.assign(new Error('odd'), { code: 'ECONNREFUSED' });
+    const { engine, sent } = fakeEngine([brokenBody(new TypeError('terminated', { cause })), thing(1)]);
+    const result = rejectionOf(engine.call(sendThing, B1, DEFAULT_CALL));
+    await vi.runAllTimersAsync();
+    expect(await result).toBeInstanceOf(DeliveryUnknownError);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a URL that fetch refuses (bad port) is a FetchError naming baseUrl, not retried', async () => {
+    const { engine, sent } = fakeEngine([new TypeError('fetch failed', { cause: new Error('bad port') })]);
+    const error = await rejectionOf(engine.call(getThing, B1, DEFAULT_CALL));
+    expect(error).toBeInstanceOf(FetchError);
+    expect(error.message).toBe(
+      'getThing: fetch refused https://api.example.test: fetch failed (bad port); check baseUrl (1 attempt)',
+    );
+    expect(error).toMatchObject({ attempts: 1 });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a Retry-After of 0 backs off as if none were given', async () => {
+    const { engine, sent } = fakeEngine([apiError(503, 'B', 'x', { 'Retry-After': '0' }), thing(1)]);
+    const result = engine.call(getThing, B1, DEFAULT_CALL);
+    await vi.runAllTimersAsync();
+    await result;
+    expect(offsets(sent)).toEqual([0, 500]);
+  });
+
+  it('a 420 whose Retry-After has passed is a rate limit that uses up a retry, not a quota hold', async () => {
+    const onRetry = vi.fn();
+    const { engine, sent } = fakeEngine([apiError(420, 'LIMIT', 'x', { 'Retry-After': '0' })], {
+      hooks: { onRetry },
+    });
+    const error = await rejectionOf(engine.call(getThing, B1, callWith({ maxRetries: 0 })));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(sent).toHaveLength(1);
+    const again = fakeEngine([apiError(420, 'LIMIT', 'x', { 'Retry-After': '0' }), thing(1)], {
+      hooks: { onRetry },
+    });
+    const result = again.engine.call(getThing, B1, DEFAULT_CALL);
+    await vi.runAllTimersAsync();
+    await result;
+    expect(offsets(again.sent)).toEqual([0, 500]);
+    expect(onRetry).toHaveBeenCalledTimes(1);
+  });
+
+  it('an injected fetch gets the attempt signal on its Request, aborted at the timeout', async () => {
+    const seen: boolean[] = [];
+    const fetch = (request: Request) =>
+      new Promise<Response>((_, reject) => {
+        request.signal.addEventListener('abort', () => {
+          seen.push(request.signal.aborted);
+          reject(request.signal.reason);
+        });
+      });
+    const { engine } = fakeEngine([], { fetch });
+    const result = rejectionOf(engine.call(getThing, B1, callWith({ timeoutMs: 1_000, maxRetries: 0 })));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await result).toBeInstanceOf(TimeoutError);
+    expect(seen).toEqual([true]);
   });
 });

@@ -1,0 +1,209 @@
+// The engine as users see it through createMarketClient: defaults (deadline, body cap), limits(), the
+// server clock, hooks around validation, and a 200 that says ERROR for createChat.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createMarketClient,
+  DeadlineError,
+  type MarketClientSettings,
+  RateLimitError,
+  UnexpectedResponseError,
+  ValidationError,
+} from './index.ts';
+import {
+  apiError,
+  fakeApi,
+  json,
+  ok,
+  type Reply,
+  rejectionOf,
+  type SentRequest,
+} from './test-support/fake-api.ts';
+
+const ORDER = { businessId: 123, context: { type: 'ORDER', id: 456 } } as const;
+const START = Date.parse('2026-11-25T12:00:00.300Z');
+
+function client(script: Reply[], options: MarketClientSettings = {}) {
+  const api = fakeApi(...script);
+  const market = createMarketClient({ apiKey: 'k', fetch: api.fetch, ...options });
+  return { market, sent: api.sent };
+}
+
+const offsets = (sent: SentRequest[]) => sent.map((request) => request.at - START);
+const hang: Reply = () => new Promise<Response>(() => {});
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: START });
+  vi.spyOn(Math, 'random').mockReturnValue(0);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('createChat through the engine', () => {
+  it('a 200 that says status ERROR without a result carries the errors and shows them', async () => {
+    const body = { status: 'ERROR', errors: [{ code: 'ORDER_NOT_FOUND', message: 'no order 456' }] };
+    const { market, sent } = client([json(200, body)]);
+    const error = await rejectionOf(market.createChat(ORDER));
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error).toMatchObject({ status: 200, code: 'ORDER_NOT_FOUND', errors: body.errors });
+    expect(error.message).toContain('it says status ERROR: ORDER_NOT_FOUND: no order 456');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a validation error is thrown before the engine: nothing is sent and no hook hears of it', async () => {
+    const onFailure = vi.fn();
+    const onAttemptError = vi.fn();
+    const { market, sent } = client([ok(1)], { hooks: { onFailure, onAttemptError } });
+    const bad = { businessId: 0, context: ORDER.context };
+    expect(await rejectionOf(market.createChat(bad))).toBeInstanceOf(ValidationError);
+    expect(await rejectionOf(market.createChat(ORDER, { deadlineMs: 0 }))).toBeInstanceOf(ValidationError);
+    expect(sent).toHaveLength(0);
+    expect(onFailure).not.toHaveBeenCalled();
+    expect(onAttemptError).not.toHaveBeenCalled();
+  });
+});
+
+describe('the deadline', () => {
+  it('is 300 000 ms by default, even when timeoutMs is longer', async () => {
+    const { market, sent } = client([hang], { timeoutMs: 1_000_000 });
+    const result = rejectionOf(market.createChat(ORDER));
+    await vi.advanceTimersByTimeAsync(299_999);
+    expect(await Promise.race([result, 'pending'])).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await result;
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect(error).toMatchObject({ waitingFor: 'response', limitMs: 300_000, attempts: 1 });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('can be set per client and per call', async () => {
+    const { market } = client([hang], { deadlineMs: 5_000 });
+    const byClient = rejectionOf(market.createChat(ORDER));
+    const byCall = rejectionOf(market.createChat(ORDER, { deadlineMs: 2_000 }));
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(await byCall).toMatchObject({ limitMs: 2_000 });
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(await byClient).toMatchObject({ limitMs: 5_000 });
+  });
+});
+
+describe('the body cap', () => {
+  it('is 10 MiB by default: a larger Content-Length is refused unread, not retried', async () => {
+    const { market, sent } = client([
+      () =>
+        new Response(new ReadableStream(), { headers: { 'Content-Length': String(10 * 1024 * 1024 + 1) } }),
+    ]);
+    const error = await rejectionOf(market.createChat(ORDER));
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error.message).toBe(
+      'createChat: HTTP 200 body the body is larger than maxResponseBytes (10485760 bytes)',
+    );
+    expect(sent).toHaveLength(1);
+  });
+
+  it('can be set', async () => {
+    const { market } = client([ok(1)], { maxResponseBytes: 10 });
+    expect((await rejectionOf(market.createChat(ORDER))).message).toContain('maxResponseBytes (10 bytes)');
+  });
+});
+
+describe('limits()', () => {
+  it('shows the in-flight limit a parallel-limit 420 lowered, raised back to 4 by successes over time', async () => {
+    const parallel = apiError(420, 'LIMIT', 'parallel', { 'X-RateLimit-Resource-Remaining': '30' });
+    const { market } = client([parallel, ok(1)]);
+    const first = market.createChat(ORDER);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(market.limits(123).inFlight).toEqual({ limit: 1, active: 0, waiting: 0 });
+    await vi.runAllTimersAsync();
+    await first;
+    // Raised one step a second while calls succeed: each step up is a probe that may cost another 420.
+    const limits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      for (let j = 0; j < 2; j++) {
+        await market.createChat(ORDER);
+        limits.push(market.limits(123).inFlight.limit);
+      }
+    }
+    expect(limits).toEqual([2, 2, 3, 3, 4, 4, 4, 4]);
+  });
+
+  it('shows the quota of createChat per business, as its last response said', async () => {
+    const headers = {
+      'X-RateLimit-Resource-Limit': '1000',
+      'X-RateLimit-Resource-Remaining': '998',
+      'X-RateLimit-Resource-Until': 'Wed, 25 Nov 2026 13:00:00 GMT',
+    };
+    const { market } = client([ok(1, headers)]);
+    await market.createChat(ORDER);
+    expect(market.limits(123)).toEqual({
+      inFlight: { limit: 4, active: 0, waiting: 0 },
+      quotas: {
+        createChat: {
+          businessId: 123,
+          limit: 1000,
+          remaining: 998,
+          resetAt: new Date('2026-11-25T13:00:00Z'),
+        },
+      },
+    });
+    expect(market.limits(124).quotas).toEqual({});
+  });
+});
+
+describe('the server clock', () => {
+  const until = (value: string) => ({
+    'X-RateLimit-Resource-Remaining': '0',
+    'X-RateLimit-Resource-Until': value,
+  });
+
+  it.each([
+    ['a quota 420', (headers: Record<string, string>) => apiError(420, 'LIMIT', 'quota', headers)],
+    ['a 200 that used the last call', (headers: Record<string, string>) => ok(1, headers)],
+  ])(
+    'with clocks in agreement, the wait after %s ends at Until, not up to a second later',
+    async (_, reply) => {
+      // Our clock says 12:00:00.300; the server's Date says 12:00:00 (truncated), Until 12:00:01.
+      const headers = { Date: 'Wed, 25 Nov 2026 12:00:00 GMT', ...until('Wed, 25 Nov 2026 12:00:01 GMT') };
+      const onHeld = vi.fn();
+      const { market, sent } = client([reply(headers), ok(2)], { hooks: { onHeld } });
+      const first = settleLater(market.createChat(ORDER));
+      await vi.advanceTimersByTimeAsync(0);
+      const second = market.createChat(ORDER);
+      await vi.runAllTimersAsync();
+      await first;
+      await second;
+      expect(offsets(sent).slice(0, 2)).toEqual([0, 700]);
+      expect(onHeld.mock.calls[0]?.[0]).toMatchObject({ reason: 'quota', delayMs: 700 });
+    },
+  );
+
+  it('with a server an hour ahead, the wait is still within the second the headers allow', async () => {
+    const headers = { Date: 'Wed, 25 Nov 2026 13:00:00 GMT', ...until('Wed, 25 Nov 2026 13:00:01 GMT') };
+    const { market, sent } = client([apiError(420, 'LIMIT', 'quota', headers), ok(2)]);
+    const result = market.createChat(ORDER);
+    await vi.runAllTimersAsync();
+    await result;
+    expect(offsets(sent)).toEqual([0, 500]); // the middle of what Date allows: between 0 and 1000
+  });
+
+  it('a hold just at maxRetryDelayMs is waited for; one past it fails at once', async () => {
+    const far = client([ok(1, until('2026-11-25T12:01:00.301Z'))]);
+    await far.market.createChat(ORDER);
+    const error = await rejectionOf(far.market.createChat(ORDER));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ attempts: 0, resetAt: new Date('2026-11-25T12:01:00.301Z') });
+    expect(far.sent).toHaveLength(1);
+    const { market, sent } = client([ok(1, until('2026-11-25T12:01:00.300Z')), ok(2)]);
+    await market.createChat(ORDER);
+    const waited = market.createChat(ORDER);
+    await vi.runAllTimersAsync();
+    await waited;
+    expect(offsets(sent)).toEqual([0, 60_000]);
+  });
+});
+
+function settleLater<T>(promise: Promise<T>): Promise<unknown> {
+  return promise.catch((error: unknown) => error);
+}
