@@ -5,8 +5,9 @@ interface Lane {
   limit: number;
   active: number;
   waiting: Array<(release: () => void) => void>;
-  /** When the limit last changed (ms), to raise it back one step a second. */
+  /** When the limit last changed (ms), and the successes since: a step up needs both a second and a run. */
   changedAt: number;
+  successes: number;
 }
 
 export interface GateStats {
@@ -19,8 +20,8 @@ export interface GateStats {
  * The in-flight slots of each business, granted in FIFO order. Yandex allows 4 requests in flight per
  * business across all methods, and the seller's other integrations and replicas share them: a 420 with
  * quota left says they are busy, so the gate lowers this business's limit (to what was in flight and
- * admitted), and raises it back by one step a second while calls succeed, up to the maximum: each step
- * up is a probe that may cost one more 420, so it is taken slowly.
+ * admitted), and raises it back one step at a time while calls succeed (at most one a second, after four
+ * successes per slot), up to the maximum: each step up is a probe that may cost one more 420.
  */
 export class BusinessGate {
   readonly #lanes = new Map<number, Lane>();
@@ -73,15 +74,23 @@ export class BusinessGate {
     const others = lane.active - 1;
     lane.limit = Math.max(1, Math.min(lane.limit - 1, others));
     lane.changedAt = now;
+    lane.successes = 0;
     return others;
   }
 
-  /** A response that was not a parallel-limit 420: a second after the last change, one more in flight. */
+  /**
+   * A success: one more in flight once a second has passed since the last change and the business had
+   * four successes per slot meanwhile (time spent idle, e.g. held for quota, does not count as calm).
+   */
   succeeded(businessId: number, now: number): void {
     const lane = this.#lanes.get(businessId);
-    if (lane === undefined || lane.limit === this.#max || now - lane.changedAt < RAISE_AFTER_MS) return;
+    if (lane === undefined || lane.limit === this.#max) return;
+    lane.successes++;
+    if (now - lane.changedAt < RAISE_AFTER_MS || lane.successes < RAISE_AFTER_SUCCESSES_PER_SLOT * lane.limit)
+      return;
     lane.limit++;
     lane.changedAt = now;
+    lane.successes = 0;
     this.#grantWaiting(businessId, lane);
   }
 
@@ -93,7 +102,7 @@ export class BusinessGate {
   #lane(businessId: number): Lane {
     let lane = this.#lanes.get(businessId);
     if (lane === undefined) {
-      lane = { limit: this.#max, active: 0, waiting: [], changedAt: 0 };
+      lane = { limit: this.#max, active: 0, waiting: [], changedAt: 0, successes: 0 };
       this.#lanes.set(businessId, lane);
     }
     return lane;
@@ -123,5 +132,7 @@ export class BusinessGate {
   }
 }
 
-/** A lowered limit goes up by one step after this long without a parallel-limit 420. */
+/** A lowered limit goes up by one step after this long without a parallel-limit 420 ... */
 const RAISE_AFTER_MS = 1_000;
+/** ... and this many successes per slot of the lowered limit (measured with npm run bench:quota). */
+const RAISE_AFTER_SUCCESSES_PER_SLOT = 4;
