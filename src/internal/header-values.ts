@@ -25,6 +25,11 @@ const BARE_DAY_NAME = new RegExp(`^(?:${DAY_NAMES}|${LONG_DAY_NAMES})$`);
  */
 export function headerValues<T>(value: string | null, parse: (element: string) => T | undefined): T[] {
   if (value === null) return [];
+  // A count sent once, as nearly always: nothing to split (every response carries such headers).
+  if (!value.includes(',')) {
+    const only = parse(value.trim());
+    return only === undefined ? [] : [only];
+  }
   const elements: string[] = [];
   for (const part of value.split(',')) {
     // Stryker disable next-line StringLiteral: any default that is not a day name does the same
@@ -45,6 +50,14 @@ export function highest(values: number[]): number | undefined {
 
 /** An HTTP-date of RFC 9110 (`Wed, 25 Nov 2026 12:00:00 GMT` or an obsolete form), else undefined. */
 export function parseHttpDate(value: string): Date | undefined {
+  // The same Date or Until comes on every response for a second or an hour: read it once.
+  if (value !== lastHttpDate.value) lastHttpDate = { value, ms: readHttpDate(value)?.getTime() };
+  return lastHttpDate.ms === undefined ? undefined : new Date(lastHttpDate.ms);
+}
+
+let lastHttpDate: { value: string | undefined; ms: number | undefined } = { value: undefined, ms: undefined };
+
+function readHttpDate(value: string): Date | undefined {
   for (const form of HTTP_DATE_FORMS) {
     const groups = form.exec(value.trim())?.groups;
     if (groups !== undefined) return dateOf(groups);
