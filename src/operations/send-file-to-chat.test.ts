@@ -93,7 +93,8 @@ describe('sendFileToChat: the multipart body', () => {
     mine.fill(0); // the caller reuses its buffer while the call is still under way
     await call;
     expect(received).toHaveLength(2);
-    const [first, second] = await Promise.all(received.map(fileOf));
+    const first = await fileOf(received[0]);
+    const second = await fileOf(received[1]);
     expect(await bytes(first.file)).toEqual(BYTES);
     expect(await bytes(second.file)).toEqual(BYTES);
     expect([second.name, second.file.name, second.file.type]).toEqual([
