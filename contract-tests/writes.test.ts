@@ -17,15 +17,23 @@ function networkFailure(code: string): TypeError {
   return new TypeError('fetch failed', { cause: Object.assign(new Error(`${code} (simulated)`), { code }) });
 }
 
-/** Prism gets the request and answers; the answer is then lost as `lose` says. */
+/**
+ * Prism gets the request and answers; the answer is then lost as `lose` says. Prism's copy of the request
+ * does not follow the client's abort, so it arrives even when the mock is slower than timeoutMs;
+ * `delivered` settles once Prism's answers are recorded.
+ */
 function losingAnswers(recorder: Recorder, lose: 'late' | 'reset') {
   const forward = recorder.fetch();
-  return async (request: Request): Promise<Response> => {
-    const response = await forward(request);
+  const delivered: Promise<Response>[] = [];
+  const fetch = async (request: Request): Promise<Response> => {
+    const reaching = forward(new Request(request, { signal: null }));
+    delivered.push(reaching);
+    const response = await reaching;
     if (lose === 'reset') throw networkFailure('ECONNRESET');
     await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 3));
     return response;
   };
+  return { fetch, delivered: () => Promise.all(delivered) };
 }
 
 const writes = Object.entries(DRIVERS).filter(([, driver]) => driver.write);
@@ -44,9 +52,10 @@ describe.skipIf(isLive)(
     for (const [operationId, driver] of writes as [string, OperationDriver][]) {
       it(`${operationId}: an answer later than timeoutMs is DeliveryUnknownError (cause TimeoutError), sent once with maxRetries 2`, async () => {
         const retries: RetryEvent[] = [];
+        const api = losingAnswers(recorder, 'late');
         const market = clientFor(recorder, {
           client: {
-            fetch: losingAnswers(recorder, 'late'),
+            fetch: api.fetch,
             timeoutMs: TIMEOUT_MS,
             maxRetries: 2,
             hooks: { onRetry: (event) => retries.push(event) },
@@ -56,16 +65,17 @@ describe.skipIf(isLive)(
         expect(error).toBeInstanceOf(DeliveryUnknownError);
         expect(error.cause).toBeInstanceOf(TimeoutError);
         expect((error as DeliveryUnknownError).attempts).toBe(1);
+        await api.delivered();
         // Prism did get it, and said 200: a second attempt would have shown the customer a duplicate.
         expect(recorder.exchanges.map((e) => e.status)).toEqual([200]);
         expect(retries).toEqual([]);
       });
 
       it(`${operationId}: a connection broken after sending is DeliveryUnknownError (cause ConnectionError), sent once`, async () => {
-        const market = clientFor(recorder, {
-          client: { fetch: losingAnswers(recorder, 'reset'), maxRetries: 2 },
-        });
+        const api = losingAnswers(recorder, 'reset');
+        const market = clientFor(recorder, { client: { fetch: api.fetch, maxRetries: 2 } });
         const error = await rejectionOf(driver.call(market));
+        await api.delivered();
         expect(error).toBeInstanceOf(DeliveryUnknownError);
         expect(error.cause).toBeInstanceOf(ConnectionError);
         expect(recorder.exchanges).toHaveLength(1);
@@ -92,10 +102,12 @@ describe.skipIf(isLive)(
 
     for (const [operationId, driver] of reads as [string, OperationDriver][]) {
       it(`${operationId} (not a write): an answer later than timeoutMs is retried, a TimeoutError after maxRetries + 1`, async () => {
+        const api = losingAnswers(recorder, 'late');
         const market = clientFor(recorder, {
-          client: { fetch: losingAnswers(recorder, 'late'), timeoutMs: TIMEOUT_MS, maxRetries: 1 },
+          client: { fetch: api.fetch, timeoutMs: TIMEOUT_MS, maxRetries: 1 },
         });
         const error = await rejectionOf(driver.call(market));
+        await api.delivered();
         expect(error).toBeInstanceOf(TimeoutError);
         expect((error as TimeoutError).attempts).toBe(2);
         expect(recorder.exchanges).toHaveLength(2);
