@@ -440,6 +440,16 @@ export function createEngine(settings: EngineSettings) {
         );
       }
     }
+    if (exchange.sentAt === 0) {
+      // openapi-fetch threw before calling fetch: the request could not even be built.
+      return final(
+        (attempts) =>
+          new FetchError(
+            `${operation}: the request could not be built (${describeCause(cause)}); nothing was sent (${attemptCount(attempts)})`,
+            { cause, attempts },
+          ),
+      );
+    }
     if (isRefusedUrl(cause)) {
       return final(
         (attempts) =>

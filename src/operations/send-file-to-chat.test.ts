@@ -123,11 +123,9 @@ describe('sendFileToChat: the multipart body', () => {
     expect(received).toHaveLength(1);
   });
 
-  // BUG (client): the part's type falls back to the Blob's own type, which is checked against a pattern
-  // without parameters; a Blob typed `text/plain;charset=utf-8` (a valid media type, and what
-  // `new Blob([text], { type })` code often sets) is refused naming `contentType`, a field the caller did
-  // not give. `it.fails` keeps the suite green until the fix; then this test fails and `.fails` must go.
-  it.fails('BUG: a Blob typed text/plain;charset=utf-8 is sent with that type, not refused naming contentType', async () => {
+  // The part's type falls back to the Blob's own type, parameters included (`text/plain;charset=utf-8` is
+  // what `new Blob([text], { type })` code often sets).
+  it('a Blob typed text/plain;charset=utf-8 is sent with that type, not refused naming contentType', async () => {
     const { market, received } = fileClient(sent);
     await market.sendFileToChat(input({ file: new Blob([BYTES], { type: 'text/plain;charset=utf-8' }) }));
     const { file } = await fileOf(received[0]);
