@@ -71,8 +71,10 @@ function readHttpDate(value: string): Date | undefined {
  * the reset and retry into more 420s.
  */
 export function parseResetTime(value: string): Date | undefined {
+  const httpDate = parseHttpDate(value); // the usual form, read once per distinct value
+  if (httpDate !== undefined) return httpDate;
   const groups = ISO_DATE_TIME.exec(value.trim())?.groups;
-  return groups === undefined ? parseHttpDate(value) : dateOf(groups);
+  return groups === undefined ? undefined : dateOf(groups);
 }
 
 /** `Retry-After`'s delta-seconds (RFC 9110: 1*DIGIT; a decimal such as `0.5` is tolerated) in ms. */
