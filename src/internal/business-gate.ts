@@ -8,6 +8,8 @@ interface Lane {
   /** When the limit last changed (ms), and the successes since: a step up needs both a second and a run. */
   changedAt: number;
   successes: number;
+  /** When the lane last went idle (nothing in flight or waiting), if it has. */
+  idleSince: number | undefined;
 }
 
 export interface GateStats {
@@ -43,6 +45,7 @@ export class BusinessGate {
   ): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const lane = this.#lane(businessId);
+    if (lane.idleSince !== undefined) this.#resume(lane, Date.now());
     if (lane.active < lane.limit && lane.waiting.length === 0) {
       lane.active++;
       return Promise.resolve(this.#releaser(businessId, lane));
@@ -102,7 +105,7 @@ export class BusinessGate {
   #lane(businessId: number): Lane {
     let lane = this.#lanes.get(businessId);
     if (lane === undefined) {
-      lane = { limit: this.#max, active: 0, waiting: [], changedAt: 0, successes: 0 };
+      lane = { limit: this.#max, active: 0, waiting: [], changedAt: 0, successes: 0, idleSince: undefined };
       this.#lanes.set(businessId, lane);
     }
     return lane;
@@ -117,6 +120,17 @@ export class BusinessGate {
     }
   }
 
+  /**
+   * Calls come again after a pause: a calm period counts only while calls run (time spent held for quota
+   * or idle proves nothing), and after a long pause the lowered limit is forgotten.
+   */
+  #resume(lane: Lane, now: number): void {
+    if (lane.idleSince !== undefined && now - lane.idleSince >= FORGET_AFTER_IDLE_MS) lane.limit = this.#max;
+    lane.idleSince = undefined;
+    lane.changedAt = now;
+    lane.successes = 0;
+  }
+
   #releaser(businessId: number, lane: Lane): () => void {
     let released = false;
     return () => {
@@ -124,15 +138,17 @@ export class BusinessGate {
       released = true;
       lane.active--;
       this.#grantWaiting(businessId, lane);
+      if (lane.active > 0 || lane.waiting.length > 0) return;
       // An idle lane at full limit holds nothing worth keeping.
-      if (lane.active === 0 && lane.waiting.length === 0 && lane.limit === this.#max) {
-        this.#lanes.delete(businessId);
-      }
+      if (lane.limit === this.#max) this.#lanes.delete(businessId);
+      else lane.idleSince = Date.now();
     };
   }
 }
 
-/** A lowered limit goes up by one step after this long without a parallel-limit 420 ... */
+/** A lowered limit goes up by one step after this long of calls without a parallel-limit 420 ... */
 const RAISE_AFTER_MS = 1_000;
 /** ... and this many successes per slot of the lowered limit (measured with npm run bench:quota). */
 const RAISE_AFTER_SUCCESSES_PER_SLOT = 4;
+/** A lowered limit is forgotten after this long without calls. */
+const FORGET_AFTER_IDLE_MS = 60_000;
