@@ -1,6 +1,7 @@
-// What the client must make of each response code the spec declares. The codes themselves come from the
-// spec (spec.ts); this table is the other half, and the two must match: a code in the spec without an
-// entry here, or an entry for a code the spec no longer declares, fails the suite naming the code.
+// What the client must make of each response code of each operation the spec declares. The operations
+// and codes come from the spec (spec.ts); this table is the other half, keyed by operation and code, and
+// the two must match: an operation or code in the spec without an entry here, or an entry for an
+// operation or code the spec no longer declares, fails the suite naming both.
 import {
   type ApiError,
   BadRequestError,
@@ -10,55 +11,168 @@ import {
   ServerError,
   UnauthorizedError,
 } from '../src/index.ts';
+import { DRIVERS } from './operations.ts';
+import type { SpecOperation } from './spec.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: error classes have differing constructor signatures
 export type ApiErrorClass = abstract new (...args: any[]) => ApiError;
 
-export type Expectation =
-  /** createChat resolves with the chatId of the named 200 example. */
-  | { outcome: 'chat'; example: string }
-  /** createChat rejects with `errorClass`, carrying the status, code and message of the named example. */
-  | { outcome: 'error'; errorClass: ApiErrorClass; retryable: boolean; example: string };
+/**
+ * How often a request that got this code is sent:
+ * - `once`: never again, whatever maxRetries (a 4xx: the same request gets the same answer);
+ * - `retried`: maxRetries more times (a 5xx of an operation that is safe to repeat);
+ * - `after-slot-wait`: sent again after a short wait without using maxRetries, until the call's deadline
+ *   (a 420 while quota remains, as in every example: the in-flight limit, so the API did not act).
+ */
+export type Resend = 'once' | 'retried' | 'after-slot-wait';
 
-export const EXPECTED: Readonly<Record<string, Expectation>> = {
-  '200': { outcome: 'chat', example: 'created' },
-  '400': { outcome: 'error', errorClass: BadRequestError, retryable: false, example: 'badRequest' },
-  '401': { outcome: 'error', errorClass: UnauthorizedError, retryable: false, example: 'unauthorized' },
-  '403': { outcome: 'error', errorClass: ForbiddenError, retryable: false, example: 'forbidden' },
-  '404': { outcome: 'error', errorClass: NotFoundError, retryable: false, example: 'notFound' },
-  '420': { outcome: 'error', errorClass: RateLimitError, retryable: true, example: 'limitExceeded' },
-  '500': { outcome: 'error', errorClass: ServerError, retryable: true, example: 'internalError' },
+export type Expectation =
+  /** Resolves with the typed result of each named example of the 200 (operations.ts says which). */
+  | { outcome: 'result' }
+  /** Rejects with `errorClass`, carrying the status, code and message of the named example. */
+  | { outcome: 'error'; errorClass: ApiErrorClass; example: string; resend: Resend }
+  /**
+   * A write whose answer was a server error: it may have been delivered, so it is sent exactly once and
+   * rejects with DeliveryUnknownError whose `cause` is `causeClass` with the example's status and errors.
+   */
+  | { outcome: 'delivery-unknown'; causeClass: ApiErrorClass; example: string };
+
+const result = { outcome: 'result' } as const;
+const error = (errorClass: ApiErrorClass, example: string, resend: Resend = 'once'): Expectation => ({
+  outcome: 'error',
+  errorClass,
+  example,
+  resend,
+});
+const deliveryUnknown = (example: string): Expectation => ({
+  outcome: 'delivery-unknown',
+  causeClass: ServerError,
+  example,
+});
+
+export type ExpectationTable = Readonly<Record<string, Readonly<Record<string, Expectation>>>>;
+
+export const EXPECTED: ExpectationTable = {
+  createChat: {
+    '200': result,
+    '400': error(BadRequestError, 'badRequest'),
+    '401': error(UnauthorizedError, 'unauthorized'),
+    '403': error(ForbiddenError, 'forbidden'),
+    '404': error(NotFoundError, 'notFound'),
+    '420': error(RateLimitError, 'limitExceeded', 'after-slot-wait'),
+    '500': error(ServerError, 'internalError', 'retried'),
+  },
+  getChats: {
+    '200': result,
+    '400': error(BadRequestError, 'invalidPageToken'),
+    '401': error(UnauthorizedError, 'unauthorized'),
+    '403': error(ForbiddenError, 'forbiddenRead'),
+    '404': error(NotFoundError, 'notFound'),
+    '420': error(RateLimitError, 'getChatsLimitExceeded', 'after-slot-wait'),
+    '500': error(ServerError, 'internalError', 'retried'),
+  },
+  getChat: {
+    '200': result,
+    '400': error(BadRequestError, 'badRequest'),
+    '401': error(UnauthorizedError, 'unauthorized'),
+    '403': error(ForbiddenError, 'forbiddenRead'),
+    '404': error(NotFoundError, 'chatNotFound'),
+    '420': error(RateLimitError, 'getChatLimitExceeded', 'after-slot-wait'),
+    '500': error(ServerError, 'internalError', 'retried'),
+  },
+  getChatHistory: {
+    '200': result,
+    '400': error(BadRequestError, 'invalidPageToken'),
+    '401': error(UnauthorizedError, 'unauthorized'),
+    '403': error(ForbiddenError, 'forbiddenRead'),
+    '404': error(NotFoundError, 'chatNotFound'),
+    '420': error(RateLimitError, 'getChatHistoryLimitExceeded', 'after-slot-wait'),
+    '500': error(ServerError, 'internalError', 'retried'),
+  },
+  getChatMessage: {
+    '200': result,
+    '400': error(BadRequestError, 'badRequest'),
+    '401': error(UnauthorizedError, 'unauthorized'),
+    '403': error(ForbiddenError, 'forbiddenRead'),
+    '404': error(NotFoundError, 'messageNotFound'),
+    '420': error(RateLimitError, 'getChatMessageLimitExceeded', 'after-slot-wait'),
+    '500': error(ServerError, 'internalError', 'retried'),
+  },
+  sendMessageToChat: {
+    '200': result,
+    '400': error(BadRequestError, 'messageTooLong'),
+    '401': error(UnauthorizedError, 'unauthorized'),
+    '403': error(ForbiddenError, 'forbidden'),
+    '404': error(NotFoundError, 'chatNotFound'),
+    '420': error(RateLimitError, 'sendMessageToChatLimitExceeded', 'after-slot-wait'),
+    '500': deliveryUnknown('internalError'),
+  },
+  sendFileToChat: {
+    '200': result,
+    '400': error(BadRequestError, 'fileTooLarge'),
+    '401': error(UnauthorizedError, 'unauthorized'),
+    '403': error(ForbiddenError, 'forbidden'),
+    '404': error(NotFoundError, 'chatNotFound'),
+    '420': error(RateLimitError, 'sendFileToChatLimitExceeded', 'after-slot-wait'),
+    '500': deliveryUnknown('internalError'),
+  },
 };
 
 export type Case =
-  | { code: string; status: number; expectation: Expectation }
-  | { code: string; problem: string };
+  | { operationId: string; code: string; status: number; expectation: Expectation }
+  | { operationId: string; code: string; problem: string };
 
 /**
- * Pairs every response code of the spec with its expected outcome. A code without one (or one that is
- * not a plain status such as `default` or `5XX`, which Prism cannot be asked for) becomes a case with a
- * `problem` that names it; `stale` lists table entries for codes the spec does not declare.
+ * Pairs every response code of every operation of the spec with its expected outcome. A pair without one
+ * (or a code that is not a plain status such as `default` or `5XX`, which Prism cannot be asked for, or
+ * an operation the tests cannot call) becomes a case with a `problem` that names the operation and the
+ * code; `stale` lists table entries (`operation code`) the spec does not declare.
  */
 export function planCases(
-  specCodes: readonly string[],
-  table: Readonly<Record<string, Expectation>> = EXPECTED,
+  operations: readonly SpecOperation[],
+  table: ExpectationTable = EXPECTED,
+  drivers: Readonly<Record<string, unknown>> = DRIVERS,
 ): { cases: Case[]; stale: string[] } {
-  const cases: Case[] = specCodes.map((code): Case => {
-    const expectation = table[code];
-    if (!/^[1-5]\d\d$/.test(code)) {
-      return {
-        code,
-        problem: `the spec declares response "${code}" for createChat, which is not a single HTTP status: declare the codes one by one so each can be tested`,
-      };
-    }
-    if (expectation === undefined) {
-      return {
-        code,
-        problem: `the spec declares response ${code} for createChat, but contract-tests/expectations.ts has no expected outcome for ${code}: add one (outcome, error class, retryable, example name)`,
-      };
-    }
-    return { code, status: Number(code), expectation };
+  const cases = operations.flatMap(({ operationId, codes }) =>
+    codes.map((code): Case => {
+      const expectation = table[operationId]?.[code];
+      const where = `the spec declares response ${code} for ${operationId}`;
+      if (!/^[1-5]\d\d$/.test(code)) {
+        return {
+          operationId,
+          code,
+          problem: `${where}, which is not a single HTTP status: declare the codes one by one so each can be tested`,
+        };
+      }
+      if (drivers[operationId] === undefined) {
+        return {
+          operationId,
+          code,
+          problem: `${where}, but contract-tests/operations.ts cannot call ${operationId}: add a driver for it`,
+        };
+      }
+      if (expectation === undefined) {
+        return {
+          operationId,
+          code,
+          problem: `${where}, but contract-tests/expectations.ts has no expected outcome for ${operationId} ${code}: add one (outcome, error class, example name, resend)`,
+        };
+      }
+      return { operationId, code, status: Number(code), expectation };
+    }),
+  );
+  const stale = Object.entries(table).flatMap(([operationId, codes]) => {
+    const declared = operations.find((operation) => operation.operationId === operationId)?.codes ?? [];
+    return Object.keys(codes)
+      .filter((code) => !declared.includes(code))
+      .map((code) => `${operationId} ${code}`);
   });
-  const stale = Object.keys(table).filter((code) => !specCodes.includes(code));
   return { cases, stale };
+}
+
+/** The cases that have an expected outcome, and the problems of the others. */
+export function splitCases(cases: readonly Case[]) {
+  const planned = cases.flatMap((c) => ('expectation' in c ? [c] : []));
+  const problems = cases.flatMap((c) => ('problem' in c ? [c] : []));
+  return { planned, problems };
 }

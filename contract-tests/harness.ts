@@ -39,7 +39,10 @@ export interface Exchange {
   url: string;
   path: string;
   requestHeaders: Record<string, string>;
+  /** The request body as text (a multipart body's binary part may not survive as text: see requestBytes). */
   requestBody: string;
+  /** The request body exactly as sent. */
+  requestBytes: Uint8Array;
   status: number;
   responseHeaders: Record<string, string>;
   responseBody: string;
@@ -48,8 +51,11 @@ export interface Exchange {
 }
 
 export interface FetchOptions {
-  /** The Prefer header for every request, or per request (n is 1-based within this fetch). */
-  prefer?: Prefer | ((n: number) => Prefer | undefined);
+  /**
+   * The Prefer header for every request, or per request (n is 1-based within this fetch; the request is
+   * the client's, e.g. to tell a first page from a next one by its `pageToken`).
+   */
+  prefer?: Prefer | ((n: number, request: Request) => Prefer | undefined);
   /** Last-moment changes to the outgoing headers (e.g. to drop or rename the credential). */
   editHeaders?: (headers: Headers) => void;
 }
@@ -95,20 +101,32 @@ export class Recorder {
   /** Violations a test expects (and checks itself); the rest fail the test. */
   private expected: ((violation: Violation, exchange: Exchange) => boolean)[] = [];
 
+  /** Which test the recorder serves: a fetch made for an earlier test refuses to send. */
+  private generation = 0;
+
   reset(): void {
     this.exchanges = [];
     this.expected = [];
+    this.generation++;
   }
 
   /** A fetch for `createMarketClient({ fetch })` that applies `options` and records every exchange. */
   fetch(options: FetchOptions = {}): typeof fetch {
     let calls = 0;
+    const generation = this.generation;
     return async (input, init) => {
+      if (generation !== this.generation) {
+        // A client left running by a test that ended (e.g. timed out) must not send into the next one.
+        throw new Error('contract-tests: a request from a test that has already ended');
+      }
       calls++;
       const original = new Request(input, init);
-      const requestBody = original.body === null ? '' : await original.text();
+      const requestBytes = new Uint8Array(
+        original.body === null ? new ArrayBuffer(0) : await original.arrayBuffer(),
+      );
+      const requestBody = new TextDecoder().decode(requestBytes);
       const headers = new Headers(original.headers);
-      const prefer = typeof options.prefer === 'function' ? options.prefer(calls) : options.prefer;
+      const prefer = typeof options.prefer === 'function' ? options.prefer(calls, original) : options.prefer;
       if (prefer !== undefined && !isLive) headers.set('Prefer', preferHeader(prefer));
       options.editHeaders?.(headers);
       const request = new Request(original.url, {
@@ -116,7 +134,7 @@ export class Recorder {
         headers,
         signal: original.signal,
         redirect: original.redirect,
-        ...(original.body === null ? {} : { body: requestBody }),
+        ...(original.body === null ? {} : { body: requestBytes }),
       });
       const response = await fetch(request);
       const responseBody = await response.text();
@@ -128,6 +146,7 @@ export class Recorder {
         path: url.pathname,
         requestHeaders: headersObject(request.headers),
         requestBody,
+        requestBytes,
         status: response.status,
         responseHeaders: headersObject(response.headers),
         responseBody,

@@ -1,6 +1,8 @@
 // Live mode: the contract suite runs against a real server through Prism's validating proxy when
 // MARKET_BASE_URL is set, together with a credential and the ids of a real business and order.
-// Off by default; `npm test` never needs it.
+// Off by default; `npm test` never needs it. It reads (createChat finds or creates the order's chat,
+// getChats, getChat, getChatHistory, getChatMessage); it writes to a customer only with the extra switch
+// MARKET_LIVE_WRITES=1 and the chat to write to, MARKET_CHAT_ID.
 
 export interface LiveConfig {
   baseUrl: string;
@@ -9,6 +11,13 @@ export interface LiveConfig {
   orderId: number;
   /** Optional: a return to open a RETURN chat about. */
   returnId: number | undefined;
+  /** Optional: the chat to read (else the first chat getChats lists); the chat to write to, with `writes`. */
+  chatId: number | undefined;
+  /**
+   * MARKET_LIVE_WRITES=1: also send a message and a small file to chat `chatId`, which its customer sees.
+   * Off unless set to exactly 1.
+   */
+  writes: boolean;
 }
 
 function positiveId(name: string, value: string | undefined, problems: string[]): number {
@@ -40,6 +49,21 @@ export function readLiveConfig(env: NodeJS.ProcessEnv): LiveConfig | undefined {
   const returnId = env.MARKET_RETURN_ID?.trim()
     ? positiveId('MARKET_RETURN_ID', env.MARKET_RETURN_ID, problems)
     : undefined;
+  const chatId = env.MARKET_CHAT_ID?.trim()
+    ? positiveId('MARKET_CHAT_ID', env.MARKET_CHAT_ID, problems)
+    : undefined;
+  const writesSwitch = env.MARKET_LIVE_WRITES?.trim() ?? '';
+  const writes = writesSwitch === '1';
+  if (writesSwitch !== '' && !writes) {
+    problems.push(
+      `MARKET_LIVE_WRITES must be 1 (to send to a real customer) or unset, got "${writesSwitch}"`,
+    );
+  }
+  if (writes && chatId === undefined) {
+    problems.push(
+      'MARKET_LIVE_WRITES=1 needs MARKET_CHAT_ID, the chat whose customer gets the test message and file',
+    );
+  }
   if (problems.length > 0) {
     throw new Error(
       `contract tests, live mode (MARKET_BASE_URL is set): ${problems.join('; ')}. ` +
@@ -52,5 +76,7 @@ export function readLiveConfig(env: NodeJS.ProcessEnv): LiveConfig | undefined {
     businessId,
     orderId,
     returnId,
+    chatId,
+    writes,
   };
 }

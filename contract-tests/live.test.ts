@@ -1,10 +1,13 @@
-// Live mode only (MARKET_BASE_URL, a credential, MARKET_BUSINESS_ID and MARKET_ORDER_ID set): real
-// createChat calls through Prism's validating proxy, so the real server's answers are checked against the
-// spec too (any sl-violations fails the test). vitest.config.ts collects this file only in live mode.
+// Live mode only (MARKET_BASE_URL, a credential, MARKET_BUSINESS_ID and MARKET_ORDER_ID set): real calls
+// through Prism's validating proxy, so the real server's answers are checked against the spec too (any
+// sl-violations fails the test). vitest.config.ts collects this file only in live mode.
+// The reading operations always run; the writes (a message and a file the customer sees) only with
+// MARKET_LIVE_WRITES=1 and MARKET_CHAT_ID. The file never goes through Prism's proxy, which re-encodes
+// multipart bodies (the file would arrive larger and corrupted): it goes straight to MARKET_BASE_URL.
 import { describe, expect, it } from 'vitest';
-import { UnauthorizedError } from '../src/index.ts';
+import { createMarketClient, type GetChatInfoDTO, UnauthorizedError } from '../src/index.ts';
 import { rejectionOf } from '../src/test-support/fake-api.ts';
-import { clientFor, contract, isLive, live, useRecorder } from './harness.ts';
+import { clientFor, contract, credential, isLive, live, useRecorder } from './harness.ts';
 
 const recorder = useRecorder();
 
@@ -50,3 +53,79 @@ describe("live API through Prism's validating proxy", () => {
     expect(recorder.exchanges).toHaveLength(1);
   });
 });
+
+describe("live reads through Prism's validating proxy", () => {
+  if (!isLive || live === undefined) throw new Error('live.test.ts runs in live mode only (MARKET_BASE_URL)');
+  const { businessId, chatId } = live;
+
+  /** MARKET_CHAT_ID's chat, else the first one getChats lists (undefined for a business without chats). */
+  async function someChat(): Promise<GetChatInfoDTO | undefined> {
+    const market = clientFor(recorder, { client: { maxRetries: 1 } });
+    if (chatId !== undefined) return market.getChat({ businessId, chatId });
+    return (await market.getChats({ businessId, limit: 1 })).chats[0];
+  }
+
+  it('getChats: a page of at most `limit` chats; iterateChats stops at break (at most 2 pages of 2)', async () => {
+    const market = clientFor(recorder, { client: { maxRetries: 1 } });
+    const page = await market.getChats({ businessId, limit: 2 });
+    expect(page.chats.length).toBeLessThanOrEqual(2);
+    let seen = 0;
+    for await (const chat of market.iterateChats({ businessId, pageSize: 2 })) {
+      expect(Number.isSafeInteger(chat.chatId)).toBe(true);
+      if (++seen === 3) break;
+    }
+    expect(recorder.exchanges.length).toBeLessThanOrEqual(3);
+    expect(recorder.exchanges.every((e) => e.status === 200)).toBe(true);
+  });
+
+  it('getChat, getChatHistory and getChatMessage of a chat (MARKET_CHAT_ID, else the first listed)', async (context) => {
+    const chat = await someChat();
+    if (chat === undefined) return context.skip('the business has no chat to read');
+    const market = clientFor(recorder, { client: { maxRetries: 1 } });
+    expect((await market.getChat({ businessId, chatId: chat.chatId })).chatId).toBe(chat.chatId);
+    const history = await market.getChatHistory({ businessId, chatId: chat.chatId, limit: 5 });
+    expect(history.messages.length).toBeLessThanOrEqual(5);
+    const [first] = history.messages;
+    if (first !== undefined) {
+      const message = await market.getChatMessage({
+        businessId,
+        chatId: chat.chatId,
+        messageId: first.messageId,
+      });
+      expect(message).toEqual(first);
+    }
+    expect(recorder.exchanges.every((e) => e.status === 200)).toBe(true);
+  });
+});
+
+describe.skipIf(!live?.writes)(
+  `live writes to MARKET_CHAT_ID's customer${live?.writes ? '' : ' [skipped: set MARKET_LIVE_WRITES=1 and MARKET_CHAT_ID to send a real message and file]'}`,
+  () => {
+    const businessId = live?.businessId ?? 0;
+    const chatId = live?.chatId ?? 0;
+    const stamp = new Date().toISOString();
+
+    it('sendMessageToChat through the proxy, then the message is in the history', async () => {
+      const market = clientFor(recorder, { client: { maxRetries: 1 } });
+      const message = `Contract test of yandex-market-chats-client, ${stamp}`;
+      await market.sendMessageToChat({ businessId, chatId, message });
+      const texts: (string | undefined)[] = [];
+      for await (const item of market.iterateChatHistory({ businessId, chatId, pageSize: 100 }))
+        texts.push(item.message);
+      expect(texts).toContain(message);
+    });
+
+    it('sendFileToChat straight to MARKET_BASE_URL (never through the proxy), then its size is in the history', async () => {
+      const bytes = new TextEncoder().encode(`Contract test of yandex-market-chats-client, ${stamp}\n`);
+      const fileName = `contract-test-${stamp.replace(/[^0-9]/g, '')}.txt`;
+      const direct = createMarketClient({ ...credential(), baseUrl: live?.baseUrl, maxRetries: 1 });
+      await direct.sendFileToChat({ businessId, chatId, file: bytes, fileName, contentType: 'text/plain' });
+      const market = clientFor(recorder, { client: { maxRetries: 1 } });
+      const files = [];
+      for await (const item of market.iterateChatHistory({ businessId, chatId, pageSize: 100 })) {
+        files.push(...(item.payload ?? []));
+      }
+      expect(files).toContainEqual(expect.objectContaining({ name: fileName, size: bytes.byteLength }));
+    });
+  },
+);

@@ -1,184 +1,141 @@
-// Property-based contract tests (fast-check), bounded to keep the suite quick:
-// - arbitrary valid inputs are sent in a shape Prism accepts, with no violations;
-// - arbitrary responses Prism generates from the schemas (`Prefer: dynamic=true, seed=...`) are parsed
-//   the way the spec says: a positive safe-integer chatId for 200, the right error class for errors;
-// - arbitrary invalid inputs are refused by the client with a ValidationError naming the field, and
-//   nothing is sent.
+// Property-based response tests (fast-check), bounded to keep the suite quick: arbitrary responses Prism
+// generates from the schemas (`Prefer: dynamic=true, seed=...`) for every operation and every code are
+// read the way the spec says: a 200 gives the body's typed result (or, for an id JavaScript cannot hold
+// exactly, an UnexpectedResponseError rather than a rounded id); an error code gives the error class of
+// expectations.ts with the body's errors, sent as often as that code allows.
+// Input properties are in input-properties.test.ts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ApiError, UnexpectedResponseError, ValidationError } from '../src/index.ts';
-import { rejectionOf } from '../src/test-support/fake-api.ts';
-import { EXPECTED, planCases } from './expectations.ts';
-import { clientFor, isLive, MOCK_ONLY, spec, useRecorder } from './harness.ts';
-import { OPERATION_PATH, responseCodes } from './spec.ts';
+import {
+  type ApiError,
+  DeliveryUnknownError,
+  RateLimitError,
+  ServerError,
+  UnexpectedResponseError,
+} from '../src/index.ts';
+import { planCases, splitCases } from './expectations.ts';
+import { clientFor, type Exchange, isLive, MOCK_ONLY, spec, useRecorder } from './harness.ts';
+import { DRIVERS, type OperationDriver } from './operations.ts';
+import { type Json, specOperations } from './spec.ts';
 
 const recorder = useRecorder();
 const RUNS = Number(process.env.CONTRACT_PROPERTY_RUNS ?? 25);
-
-const positiveId = fc.oneof(
-  fc.integer({ min: 1, max: 1_000_000 }),
-  fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-  fc.constantFrom(1, 2 ** 31, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER),
-);
-const chatType = fc.constantFrom('ORDER' as const, 'RETURN' as const);
-const validInput = fc.record({
-  businessId: positiveId,
-  context: fc.record({ type: chatType, id: positiveId }),
-});
+/** Error bodies are small (status and errors): half the runs find as much. */
+const ERROR_RUNS = Math.ceil(RUNS / 2);
 /** A Prism seed: a token the Prefer header carries as is. */
 const prismSeed = fc.stringMatching(/^[a-z0-9]{1,16}$/);
+const { planned } = splitCases(planCases(specOperations(spec)).cases);
 
-/** The chatId digits exactly as Prism wrote them (JSON.parse would round an unsafe int64). */
-function rawChatId(body: string): string | undefined {
-  return /"chatId"\s*:\s*(-?[0-9.eE+-]+)/.exec(body)?.[1];
+/** Whether the parsed body holds a number beyond Number.MAX_SAFE_INTEGER (an int64 JSON.parse rounded). */
+function holdsUnsafeInteger(value: unknown): boolean {
+  if (typeof value === 'number') return Math.abs(value) > Number.MAX_SAFE_INTEGER;
+  if (Array.isArray(value)) return value.some(holdsUnsafeInteger);
+  if (typeof value === 'object' && value !== null) return Object.values(value).some(holdsUnsafeInteger);
+  return false;
 }
 
-describe.skipIf(isLive)(`arbitrary valid inputs against the mock${MOCK_ONLY}`, () => {
-  it(`are accepted by Prism with no violations (${RUNS} runs)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(validInput, async (input) => {
-        const since = recorder.exchanges.length;
-        const market = clientFor(recorder, { client: { maxRetries: 0 } });
-        const result = await market.createChat(input);
-        const exchange = recorder.exchanges[since];
-        expect(recorder.violationReport(since)).toBeUndefined();
-        expect(recorder.exchanges.length - since).toBe(1);
-        expect(exchange?.status).toBe(200);
-        expect(exchange?.path).toBe(OPERATION_PATH.replace('{businessId}', String(input.businessId)));
-        expect(JSON.parse(exchange?.requestBody ?? 'null')).toEqual({ context: input.context });
-        expect(Number.isSafeInteger(result.chatId) && result.chatId >= 1).toBe(true);
-      }),
-      { numRuns: RUNS },
-    );
+/** Yandex's error list as the client keeps it: items with a string code, their message if a string. */
+function errorsOf(body: unknown): { code: string; message?: string }[] {
+  const list = (body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item) => {
+    const { code, message } = (item ?? {}) as { code?: unknown; message?: unknown };
+    if (typeof code !== 'string') return [];
+    return [typeof message === 'string' ? { code, message } : { code }];
   });
+}
 
-  it(`dynamic 200 responses (seeded) parse to the generated chatId (${RUNS} runs)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(validInput, prismSeed, async (input, seed) => {
-        const since = recorder.exchanges.length;
-        const market = clientFor(recorder, {
-          prefer: { code: 200, dynamic: true, seed },
-          client: { maxRetries: 0 },
-        });
-        const outcome = await market.createChat(input).then(
-          (result) => ({ result }),
-          (error: unknown) => ({ error }),
-        );
-        const exchange = recorder.exchanges[since];
-        expect(recorder.violationReport(since)).toBeUndefined();
-        expect(exchange?.status).toBe(200);
-        const digits = rawChatId(exchange?.responseBody ?? '');
-        const generated = digits !== undefined && /^\d+$/.test(digits) ? BigInt(digits) : undefined;
-        if (generated !== undefined && generated >= 1n && generated <= BigInt(Number.MAX_SAFE_INTEGER)) {
-          expect(outcome, `Prism sent ${exchange?.responseBody}`).toEqual({
-            result: { chatId: Number(generated) },
-          });
-        } else {
-          // A chatId JavaScript cannot hold exactly (or none): the client must say so, not round it.
-          expect('error' in outcome && outcome.error, `Prism sent ${exchange?.responseBody}`).toBeInstanceOf(
-            UnexpectedResponseError,
-          );
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  });
-
-  const errorCases = planCases(responseCodes(spec), EXPECTED).cases.flatMap((c) =>
-    'expectation' in c && c.expectation.outcome === 'error'
-      ? [{ status: c.status, expectation: c.expectation }]
-      : [],
+async function outcomeOf(call: Promise<unknown>): Promise<{ result: unknown } | { error: unknown }> {
+  return call.then(
+    (result) => ({ result }),
+    (error: unknown) => ({ error }),
   );
+}
 
-  it(`dynamic error responses (seeded) become the right error class with their errors (${RUNS} runs)`, async () => {
-    expect(errorCases.length).toBeGreaterThan(0);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...errorCases),
-        validInput,
-        prismSeed,
-        async (errorCase, input, seed) => {
+function parsed(exchange: Exchange | undefined): unknown {
+  return JSON.parse(exchange?.responseBody ?? 'null');
+}
+
+describe.skipIf(isLive)(`arbitrary (generated) responses of every operation${MOCK_ONLY}`, () => {
+  for (const { operationId, code, status, expectation } of planned) {
+    const driver = DRIVERS[operationId] as OperationDriver;
+    const name = `${operationId} ${code}`;
+
+    if (expectation.outcome === 'result') {
+      it(`${name}: a generated 200 gives the body's typed result (${RUNS} runs)`, async () => {
+        await fc.assert(
+          fc.asyncProperty(prismSeed, async (seed) => {
+            const since = recorder.exchanges.length;
+            const market = clientFor(recorder, {
+              prefer: { code: status, dynamic: true, seed },
+              client: { maxRetries: 0 },
+            });
+            const outcome = await outcomeOf(driver.call(market));
+            const exchange = recorder.exchanges[since];
+            const body = parsed(exchange);
+            const why = `Prism sent ${exchange?.responseBody}`;
+            expect(recorder.violationReport(since)).toBeUndefined();
+            expect(exchange?.status).toBe(status);
+            const refused =
+              holdsUnsafeInteger(body) ||
+              (driver.write && (body as { status?: unknown } | null)?.status !== 'OK');
+            if (refused) {
+              // An id JavaScript cannot hold exactly is refused, not rounded; a write's 200 must say OK.
+              const error = 'error' in outcome ? outcome.error : undefined;
+              expect(error, why).toBeInstanceOf(UnexpectedResponseError);
+              expect((error as UnexpectedResponseError).status).toBe(status);
+            } else {
+              expect(outcome, why).toStrictEqual({ result: driver.result(body as Json) });
+            }
+          }),
+          { numRuns: RUNS },
+        );
+      });
+      continue;
+    }
+
+    it(`${name}: a generated error body gives ${expectation.outcome === 'error' ? expectation.errorClass.name : 'DeliveryUnknownError'} with its errors (${ERROR_RUNS} runs)`, async () => {
+      await fc.assert(
+        fc.asyncProperty(prismSeed, async (seed) => {
           const since = recorder.exchanges.length;
           const market = clientFor(recorder, {
-            prefer: { code: errorCase.status, dynamic: true, seed },
+            // A request sent again (a 420 in-flight limit) gets the 200 of the spec's first example.
+            prefer: (n) => (n === 1 ? { code: status, dynamic: true, seed } : { code: 200 }),
             client: { maxRetries: 0 },
           });
-          const error = await rejectionOf(market.createChat(input));
-          const exchange = recorder.exchanges[since];
+          const outcome = await outcomeOf(driver.call(market));
+          const sent = recorder.exchanges.slice(since);
+          const body = parsed(sent[0]);
+          const why = `Prism sent ${sent[0]?.responseBody} with headers ${JSON.stringify(sent[0]?.responseHeaders)}`;
           expect(recorder.violationReport(since)).toBeUndefined();
-          expect(exchange?.status).toBe(errorCase.status);
-          const body = JSON.parse(exchange?.responseBody ?? 'null') as { errors?: { code: string }[] | null };
-          expect(error).toBeInstanceOf(errorCase.expectation.errorClass);
+          expect(sent[0]?.status).toBe(status);
+
+          if (expectation.outcome === 'delivery-unknown') {
+            const error = 'error' in outcome ? outcome.error : undefined;
+            expect(error, why).toBeInstanceOf(DeliveryUnknownError);
+            expect((error as DeliveryUnknownError).cause).toBeInstanceOf(ServerError);
+            expect(((error as DeliveryUnknownError).cause as ServerError).errors).toEqual(errorsOf(body));
+            expect(sent).toHaveLength(1);
+            return;
+          }
+          const remaining = Number(sent[0]?.responseHeaders['x-ratelimit-resource-remaining']);
+          if (expectation.resend === 'after-slot-wait' && remaining > 0) {
+            // Quota left: the in-flight limit; the API did not act, so the request is sent again.
+            expect(outcome, why).not.toHaveProperty('error');
+            expect(sent.map((e) => e.status)).toEqual([status, 200]);
+            return;
+          }
+          const error = 'error' in outcome ? outcome.error : undefined;
+          expect(error, why).toBeInstanceOf(expectation.errorClass);
           const apiError = error as ApiError;
-          expect(apiError.status).toBe(errorCase.status);
-          expect(apiError.errors).toEqual(body.errors ?? []);
-          expect(apiError.code).toBe(body.errors?.[0]?.code);
-          expect(apiError.attempts).toBe(1);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
-});
-
-// ---- invalid input: refused locally, nothing sent (no network needed, runs in live mode too) ----------
-
-const notAPositiveSafeInteger = fc.oneof(
-  fc.integer({ min: -1_000_000, max: 0 }),
-  fc.double({ noNaN: false }).filter((n) => !(Number.isSafeInteger(n) && n >= 1)),
-  fc.constantFrom(0, -0, -1, 0.5, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, 2 ** 53 + 2, 1e21),
-  fc.integer({ min: 1, max: 1_000_000 }).map(String),
-  fc.string(),
-  fc.constantFrom(null, undefined, true, {}, []),
-  fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }),
-);
-const notAChatType = fc.oneof(
-  fc.string().filter((s) => s !== 'ORDER' && s !== 'RETURN'),
-  fc.constantFrom('DIRECT', 'order', 'return', ' ORDER', 'ORDER ', null, undefined, 1),
-);
-const notAContext = fc.constantFrom(undefined, null, 'ORDER', 5123456789, [], true);
-
-const invalidInput = fc.oneof(
-  fc.record({
-    field: fc.constant('businessId'),
-    businessId: notAPositiveSafeInteger,
-    type: chatType,
-    id: positiveId,
-  }),
-  fc.record({
-    field: fc.constant('context.id'),
-    businessId: positiveId,
-    type: chatType,
-    id: notAPositiveSafeInteger,
-  }),
-  fc.record({
-    field: fc.constant('context.type'),
-    businessId: positiveId,
-    type: notAChatType,
-    id: positiveId,
-  }),
-  fc.record({ field: fc.constant('context'), businessId: positiveId, context: notAContext }),
-);
-
-describe('arbitrary invalid inputs', () => {
-  it(`are refused with a ValidationError naming the field, and zero requests (${RUNS * 4} runs)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(invalidInput, async (bad) => {
-        const since = recorder.exchanges.length;
-        const sent: unknown[] = [];
-        const market = clientFor(recorder, { client: { hooks: { onRequest: (event) => sent.push(event) } } });
-        const input =
-          'context' in bad
-            ? { businessId: bad.businessId, context: bad.context }
-            : { businessId: bad.businessId, context: { type: bad.type, id: bad.id } };
-        const error = await rejectionOf(market.createChat(input as never));
-        expect(error).toBeInstanceOf(ValidationError);
-        expect((error as ValidationError).field).toBe(bad.field);
-        expect((error as ValidationError).message).toContain(bad.field);
-        expect(recorder.exchanges.length - since).toBe(0);
-        expect(sent).toEqual([]);
-      }),
-      { numRuns: RUNS * 4 },
-    );
-  });
+          expect(apiError.status).toBe(status);
+          expect(apiError.errors).toEqual(errorsOf(body));
+          expect(apiError.code).toBe(errorsOf(body)[0]?.code);
+          if (apiError instanceof RateLimitError) expect(apiError.attempts).toBe(sent.length);
+          else expect(sent).toHaveLength(1);
+        }),
+        { numRuns: ERROR_RUNS },
+      );
+    });
+  }
 });

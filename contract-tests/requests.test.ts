@@ -14,11 +14,15 @@ import {
   useRecorder,
   type Violation,
 } from './harness.ts';
-import { chatIdExample, OPERATION_PATH, requestExamples } from './spec.ts';
+import { requestExamples, responseExample, specOperation } from './spec.ts';
 
 const recorder = useRecorder();
 const businessId = 123456;
-const okChatId = chatIdExample(spec, '200', 'created');
+const OPERATION_PATH = specOperation(spec, 'createChat').path;
+const okChatId = (() => {
+  const { value } = responseExample(spec, 'createChat', '200', 'created');
+  return (value as { result?: { chatId?: unknown } } | null)?.result?.chatId;
+})();
 
 function asContext(value: unknown): { type: 'ORDER' | 'RETURN'; id: number } {
   const context = (value as { context?: unknown } | null)?.context as
@@ -33,7 +37,7 @@ function asContext(value: unknown): { type: 'ORDER' | 'RETURN'; id: number } {
 const isSecurityViolation = (v: Violation) => v.code === 401 || /security/i.test(v.message ?? '');
 
 describe.skipIf(isLive)(`requests the spec accepts${MOCK_ONLY}`, () => {
-  const examples = requestExamples(spec);
+  const examples = requestExamples(spec, 'createChat');
 
   it('the spec has request examples for both chat types', () => {
     const types = examples.map((example) => asContext(example.value).type).sort();

@@ -1,14 +1,12 @@
-// Reads what the contract tests need straight from the OpenAPI document: the response codes of
-// createChat, their named examples, the request examples and the rate-limit header examples.
+// Reads what the contract tests need straight from the OpenAPI document: its operations, their response
+// codes, named examples, request examples and rate-limit header examples.
 // Nothing here is written down twice: a change to the spec changes the tests.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { resolveRef } from '../scripts/lib/spec-json.ts';
 
-export const OPERATION_PATH = '/v2/businesses/{businessId}/chats/new';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 export interface Spec {
   path: string;
@@ -25,7 +23,19 @@ export interface ApiErrorExample {
   errors: { code: string; message?: string }[];
 }
 
-function isObject(value: Json | undefined): value is JsonObject {
+/** One operation of the spec, as the tests address it. */
+export interface SpecOperation {
+  operationId: string;
+  method: string;
+  /** The path template, e.g. `/v2/businesses/{businessId}/chats/new`. */
+  path: string;
+  /** The response codes as written (`'200'`, `'420'`, maybe `'default'`). */
+  codes: string[];
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+
+export function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -40,25 +50,52 @@ function deref(spec: Spec, node: Json | undefined): Json | undefined {
   return resolveRef(node, spec.document) as Json | undefined;
 }
 
-function operation(spec: Spec): JsonObject {
+function operationEntries(spec: Spec): { method: string; path: string; node: JsonObject }[] {
   const paths = spec.document.paths;
-  const item = isObject(paths) ? paths[OPERATION_PATH] : undefined;
-  const post = isObject(item) ? item.post : undefined;
-  if (!isObject(post)) throw new Error(`${spec.path}: no POST ${OPERATION_PATH}`);
-  return post;
+  if (!isObject(paths)) throw new Error(`${spec.path}: no paths`);
+  return Object.entries(paths).flatMap(([path, item]) =>
+    isObject(item)
+      ? METHODS.flatMap((method) => {
+          const node = item[method];
+          return isObject(node) ? [{ method, path, node }] : [];
+        })
+      : [],
+  );
 }
 
-/** The response codes the spec declares for createChat, as written (`'200'`, `'420'`, maybe `'default'`). */
-export function responseCodes(spec: Spec): string[] {
-  const responses = operation(spec).responses;
-  if (!isObject(responses)) throw new Error(`${spec.path}: createChat declares no responses`);
-  return Object.keys(responses);
+/** Every operation the spec declares, in the spec's order. */
+export function specOperations(spec: Spec): SpecOperation[] {
+  return operationEntries(spec).map(({ method, path, node }) => {
+    if (typeof node.operationId !== 'string') {
+      throw new Error(`${spec.path}: ${method.toUpperCase()} ${path} has no operationId`);
+    }
+    const responses = node.responses;
+    return {
+      operationId: node.operationId,
+      method,
+      path,
+      codes: isObject(responses) ? Object.keys(responses) : [],
+    };
+  });
 }
 
-function response(spec: Spec, code: string): JsonObject {
-  const responses = operation(spec).responses;
+function operationNode(spec: Spec, operationId: string): JsonObject {
+  const found = operationEntries(spec).find(({ node }) => node.operationId === operationId);
+  if (found === undefined) throw new Error(`${spec.path}: no operation ${operationId}`);
+  return found.node;
+}
+
+/** The operation `operationId` (its method, path template and codes). */
+export function specOperation(spec: Spec, operationId: string): SpecOperation {
+  const found = specOperations(spec).find((operation) => operation.operationId === operationId);
+  if (found === undefined) throw new Error(`${spec.path}: no operation ${operationId}`);
+  return found;
+}
+
+function response(spec: Spec, operationId: string, code: string): JsonObject {
+  const responses = operationNode(spec, operationId).responses;
   const resolved = deref(spec, isObject(responses) ? responses[code] : undefined);
-  if (!isObject(resolved)) throw new Error(`${spec.path}: createChat has no response ${code}`);
+  if (!isObject(resolved)) throw new Error(`${spec.path}: ${operationId} has no response ${code}`);
   return resolved;
 }
 
@@ -73,49 +110,53 @@ function jsonExamples(spec: Spec, holder: JsonObject | undefined): NamedExample[
   });
 }
 
-/** The named example `name` of response `code` (application/json). */
-export function responseExample(spec: Spec, code: string, name: string): NamedExample {
-  const found = jsonExamples(spec, response(spec, code)).find((example) => example.name === name);
+/** The named examples of response `code` of an operation (application/json). */
+export function responseExamples(spec: Spec, operationId: string, code: string): NamedExample[] {
+  return jsonExamples(spec, response(spec, operationId, code));
+}
+
+/** The named example `name` of response `code` of an operation. */
+export function responseExample(spec: Spec, operationId: string, code: string, name: string): NamedExample {
+  const examples = responseExamples(spec, operationId, code);
+  const found = examples.find((example) => example.name === name);
   if (found === undefined) {
-    const names = jsonExamples(spec, response(spec, code)).map((example) => example.name);
+    const names = examples.map((example) => example.name);
     throw new Error(
-      `${spec.path}: response ${code} has no example named "${name}" (it has: ${names.join(', ') || 'none'})`,
+      `${spec.path}: ${operationId} response ${code} has no example named "${name}" (it has: ${names.join(', ') || 'none'})`,
     );
   }
   return found;
 }
 
 /** The example of an error response, checked to have the shape of ApiErrorResponse with at least one error. */
-export function errorExample(spec: Spec, code: string, name: string): ApiErrorExample {
-  const { value } = responseExample(spec, code, name);
+export function errorExample(spec: Spec, operationId: string, code: string, name: string): ApiErrorExample {
+  const { value } = responseExample(spec, operationId, code, name);
   const errors = isObject(value) ? value.errors : undefined;
   const first = Array.isArray(errors) ? errors[0] : undefined;
   if (!isObject(value) || typeof value.status !== 'string' || !Array.isArray(errors) || !isObject(first)) {
-    throw new Error(`${spec.path}: example "${name}" of response ${code} has no errors[] to compare with`);
+    throw new Error(
+      `${spec.path}: example "${name}" of ${operationId} response ${code} has no errors[] to compare with`,
+    );
   }
   return value as unknown as ApiErrorExample;
 }
 
-/** The chatId of a 200 example. */
-export function chatIdExample(spec: Spec, code: string, name: string): unknown {
-  const { value } = responseExample(spec, code, name);
-  const result = isObject(value) ? value.result : undefined;
-  return isObject(result) ? result.chatId : undefined;
+/** The request body examples of an operation (application/json), e.g. createChat's `order` and `return`. */
+export function requestExamples(spec: Spec, operationId: string): NamedExample[] {
+  const body = deref(spec, operationNode(spec, operationId).requestBody);
+  return jsonExamples(spec, isObject(body) ? body : undefined);
 }
 
-/** The request body examples of createChat (e.g. `order`, `return`). */
-export function requestExamples(spec: Spec): NamedExample[] {
-  return jsonExamples(
-    spec,
-    isObject(operation(spec).requestBody)
-      ? (deref(spec, operation(spec).requestBody) as JsonObject)
-      : undefined,
-  );
+/** The media types the operation's request body may have, e.g. `['multipart/form-data']`. */
+export function requestMediaTypes(spec: Spec, operationId: string): string[] {
+  const body = deref(spec, operationNode(spec, operationId).requestBody);
+  const content = isObject(body) ? body.content : undefined;
+  return isObject(content) ? Object.keys(content) : [];
 }
 
 /** The `example` of each response header of response `code`, by header name. */
-export function headerExamples(spec: Spec, code: string): Record<string, Json> {
-  const headers = response(spec, code).headers;
+export function headerExamples(spec: Spec, operationId: string, code: string): Record<string, Json> {
+  const headers = response(spec, operationId, code).headers;
   const out: Record<string, Json> = {};
   if (!isObject(headers)) return out;
   for (const [name, raw] of Object.entries(headers)) {
@@ -123,4 +164,16 @@ export function headerExamples(spec: Spec, code: string): Record<string, Json> {
     if (isObject(header) && header.example !== undefined) out[name] = header.example;
   }
   return out;
+}
+
+/** The `enum` of schema `components.schemas[name]`, e.g. the chat statuses. */
+export function schemaEnum(spec: Spec, name: string): string[] {
+  const components = spec.document.components;
+  const schemas = isObject(components) ? components.schemas : undefined;
+  const schema = isObject(schemas) ? schemas[name] : undefined;
+  const values = isObject(schema) ? schema.enum : undefined;
+  if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) {
+    throw new Error(`${spec.path}: schema ${name} has no string enum`);
+  }
+  return values as string[];
 }

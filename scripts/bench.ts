@@ -9,7 +9,7 @@
 //  2. The client's minified + gzipped bundle size, openapi-fetch included (esbuild, ESM, neutral platform).
 //  3. The time to import that bundle in a fresh node process, next to bare openapi-fetch.
 //
-// Prints the figures and PASS/FAIL against the targets (c/b <= 1.10, bundle <= 8 KB). Exits 0 unless
+// Prints the figures and PASS/FAIL against the targets (c/b <= 1.10, bundle <= 12 KB). Exits 0 unless
 // something crashed; `--strict` exits 1 on a missed target. `--quick` runs fewer, shorter rounds.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -39,7 +39,7 @@ const strict = args.has('--strict');
 const quick = args.has('--quick');
 
 const TARGET_RATIO = 1.1;
-const TARGET_GZIP_BYTES = 8 * 1024;
+const TARGET_GZIP_BYTES = 12 * 1024;
 const WARMUP_CALLS = quick ? 300 : 2_000;
 const CALLS_PER_BATCH = quick ? 200 : 300;
 const MIN_ROUNDS = 3;
@@ -261,7 +261,7 @@ async function main(): Promise<number> {
   });
   console.log('\nbundle (esbuild: ESM, minified, platform neutral, es2022; gzip -9)');
   console.log(
-    `  client (src/index.ts + openapi-fetch): ${client.minBytes} B min, ${client.gzipBytes} B gzip = ${kb(client.gzipBytes)}  (target <= 8 KB: ${verdict(client.gzipBytes <= TARGET_GZIP_BYTES)})`,
+    `  client (src/index.ts + openapi-fetch): ${client.minBytes} B min, ${client.gzipBytes} B gzip = ${kb(client.gzipBytes)}  (target <= 12 KB: ${verdict(client.gzipBytes <= TARGET_GZIP_BYTES)})`,
   );
   console.log(
     `  openapi-fetch alone:                   ${bare.minBytes} B min, ${bare.gzipBytes} B gzip = ${kb(bare.gzipBytes)}`,

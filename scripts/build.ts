@@ -2,6 +2,7 @@
 //   dist/src/index.js + .d.ts        the package entry (ESM), and every module it reaches
 //   dist/generated/*.js + .d.ts      the generated types and rules, compiled
 //   dist/openapi.yaml                the spec, bundled into one file (export `<package>/openapi.yaml`)
+//   dist/notifications.yaml          the notification endpoint's spec (export `<package>/notifications.yaml`)
 // tsc compiles only what src/index.ts reaches (tsconfig.build.json), so tests and test helpers never ship.
 import { execFile } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -54,6 +55,7 @@ export async function build(outDir: string = join(ROOT, 'dist')): Promise<string
   await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out]);
   await fixDeclarations(out);
   await bundleSpec(join(out, 'openapi.yaml'), join(ROOT, 'openapi/openapi.yaml'));
+  await bundleSpec(join(out, 'notifications.yaml'), join(ROOT, 'openapi/notifications.yaml'));
   return (await filesUnder(out)).sort();
 }
 

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { run } from './lib/child.ts';
+import { childEnv, run } from './lib/child.ts';
 import { packPackage, ROOT } from './lib/pack.ts';
 
 /** The JavaScript file of a dev dependency's command, to run with this Node (no shell, no .bin shims). */
@@ -35,9 +35,10 @@ export async function checkTarball(tarball: string): Promise<CheckResult[]> {
         '--profile',
         'esm-only',
         '--no-definitely-typed',
-        // A YAML file has no types to check; the consumer test proves it resolves.
+        // The YAML files (the two specs) have no types to check; the consumer test proves they resolve.
         '--exclude-entrypoints',
         './openapi.yaml',
+        './notifications.yaml',
         '--format',
         'ascii',
         '--no-color',
@@ -47,7 +48,9 @@ export async function checkTarball(tarball: string): Promise<CheckResult[]> {
   ];
   const results: CheckResult[] = [];
   for (const { tool, args } of checks) {
-    const { code, stdout, stderr } = await run(process.execPath, args, dirname(tarball));
+    // Plain text: publint colours its output whenever CI is set.
+    const env = { ...childEnv(), NO_COLOR: '1', FORCE_COLOR: undefined };
+    const { code, stdout, stderr } = await run(process.execPath, args, dirname(tarball), env);
     results.push({ tool, ok: code === 0, output: `${stdout}${stderr}`.trim() });
   }
   return results;

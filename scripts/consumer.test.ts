@@ -187,6 +187,8 @@ assert.equal(require('yandex-market-chats-client/package.json').name, 'yandex-ma
 // CommonJS callers on Node >= 20.19 can require() the ESM build (the \`default\` export condition).
 assert.equal(require('yandex-market-chats-client').createMarketClient, createMarketClient);
 
+const notificationsSpec = readFileSync(fileURLToPath(import.meta.resolve('yandex-market-chats-client/notifications.yaml')), 'utf8');
+assert.match(notificationsSpec, /operationId: sendNotification/);
 const { createNotificationHandler, messageIdToNumber } = await import('yandex-market-chats-client/notifications');
 const seen = [];
 const handler = createNotificationHandler({
@@ -259,6 +261,7 @@ describe('the packed package, installed into a fresh project', () => {
     expect(packedFiles).toContain('dist/src/index.d.ts');
     expect(packedFiles).toContain('dist/generated/schema.d.ts');
     expect(packedFiles).toContain('dist/openapi.yaml');
+    expect(packedFiles).toContain('dist/notifications.yaml');
     expect(packedFiles).toContain('dist/src/notifications/index.js');
     expect(packedFiles).toContain('dist/src/notifications/index.d.ts');
     expect(packedFiles).toContain('dist/generated/notification-rules.js');
@@ -266,7 +269,8 @@ describe('the packed package, installed into a fresh project', () => {
       (file) =>
         !/^(package\.json|README\.md|LICENSE(\.md)?)$/.test(file) &&
         !/^dist\/(src|generated)\/.+\.(js|d\.ts)$/.test(file) &&
-        file !== 'dist/openapi.yaml',
+        file !== 'dist/openapi.yaml' &&
+        file !== 'dist/notifications.yaml',
     );
     expect(unexpected).toEqual([]);
     expect(

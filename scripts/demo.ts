@@ -3,8 +3,11 @@
 // Without MARKET_* variables it starts the embedded Prism mock of openapi/openapi.yaml (contract-tests/prism.ts)
 // and, through the public client (src/index.ts):
 //   1. creates a chat about an order and prints the chat id and the rate-limit state,
-//   2. forces a 420 on the first attempt (Prism's `Prefer: code=420`) and shows the retry that succeeds,
-//   3. forces the same 420 with `maxRetries: 0` and shows the RateLimitError,
+//   2. forces a 420 of the in-flight limit on the first attempt (Prism's `Prefer: code=420`) and shows it
+//      sent again after a short wait, without using a retry,
+//   3. sends a message and a small file to the customer,
+//   4. forces a 500 on a message and shows the DeliveryUnknownError (a write is never sent twice),
+//   5. reads the chat's history back through iterateChatHistory, page after page,
 // then stops the mock. With MARKET_API_KEY (or MARKET_OAUTH_TOKEN), MARKET_BUSINESS_ID and MARKET_ORDER_ID
 // (MARKET_BASE_URL optional) it runs step 1 against the real API: no mock, nothing forced.
 //
@@ -14,9 +17,9 @@ import { parseArgs } from 'node:util';
 import { startPrism } from '../contract-tests/prism.ts';
 import {
   createMarketClient,
+  DeliveryUnknownError,
   type MarketClient,
   type MarketClientOptions,
-  RateLimitError,
 } from '../src/index.ts';
 import { log, runDemo, StepError, step } from './lib/demo-steps.ts';
 
@@ -124,70 +127,97 @@ async function runMock(spec: string | undefined, baseUrlOverride: string | undef
       `      mock listening at ${prism.baseUrl} (started in ${Math.round(performance.now() - started)} ms)`,
     );
 
-    // The fetch the client uses: asks the mock for a 420 on the attempt numbered `force420OnAttempt`.
-    let attempts = 0;
-    let force420OnAttempt = 0;
-    const fetchForcing420 = (request: Request): Promise<Response> => {
-      attempts++;
-      if (attempts === force420OnAttempt) request.headers.set('Prefer', 'code=420');
+    // The fetch the client uses. The mock answers every request with the spec's first example; this asks
+    // it (Prism's `Prefer` header) for a forced status on the next request, and for the history's first
+    // and last page by their page token, so that the tour can show retries and paging.
+    let sent = 0;
+    let forceNext: string | undefined;
+    const mockFetch = (request: Request): Promise<Response> => {
+      sent++;
+      const url = new URL(request.url);
+      if (forceNext !== undefined) request.headers.set('Prefer', forceNext);
+      else if (url.pathname.endsWith('/chats/history')) {
+        const page = url.searchParams.has('pageToken') ? 'lastPage' : 'firstPage';
+        request.headers.set('Prefer', `example=${page}`);
+      }
+      forceNext = undefined;
       return fetch(request);
     };
-    const retries: Error[] = [];
     const market = await step('create the client', () =>
       createMarketClient({
         apiKey: 'demo-api-key',
         baseUrl: baseUrlOverride ?? prism.baseUrl,
-        fetch: fetchForcing420,
+        fetch: mockFetch,
         integration: INTEGRATION,
         timeoutMs: 10_000,
         hooks: {
-          onRetry: (event) => {
-            retries.push(event.reason);
-            onRetry(event);
-          },
+          onRetry,
+          onHeld: ({ reason, delayMs }) => log(`      held ${delayMs} ms (${reason}); not a retry`),
         },
       }),
     );
     const { businessId, orderId } = DEMO;
 
-    log(`[1/3] createChat about order ${orderId} in business ${businessId}`);
+    log(`[1/5] createChat about order ${orderId} in business ${businessId}`);
     const { chatId } = await step('createChat (ORDER)', () => createOrderChat(market, businessId, orderId));
     log(`      chatId ${chatId}`);
     log(`      rate limit: ${rateLimitText(market)} (the spec's example headers)`);
 
-    log('[2/3] the same call with a 420 forced on its first attempt (default maxRetries: 2)');
-    attempts = 0;
-    force420OnAttempt = 1;
-    retries.length = 0;
-    const retried = await step('createChat after a forced 420', async () => {
-      const result = await createOrderChat(market, businessId, orderId);
-      if (!(retries[0] instanceof RateLimitError) || attempts !== 2) {
-        throw new Error(
-          `expected one retry after a 420, got ${attempts} attempts (retried on: ${retries.map((e) => e.name).join(', ') || 'nothing'})`,
-        );
-      }
+    log('[2/5] the same call with a 420 forced on its first attempt, with maxRetries: 0');
+    sent = 0;
+    forceNext = 'code=420';
+    const again = await step('createChat after a forced 420', async () => {
+      const result = await createOrderChat(market, businessId, orderId, 0);
+      if (sent !== 2) throw new Error(`expected the 420 to be sent again once, got ${sent} requests`);
       return result;
     });
-    log(`      succeeded on attempt ${attempts}: chatId ${retried.chatId}`);
+    log(
+      `      the 420 said quota is left (the in-flight limit): sent again, chatId ${again.chatId} on request ${sent}`,
+    );
 
-    log('[3/3] the same forced 420 with maxRetries: 0');
-    attempts = 0;
-    force420OnAttempt = 1;
-    const error = await step('createChat with retries off', async () => {
-      const outcome = await createOrderChat(market, businessId, orderId, 0).then(
-        () => new Error('expected a RateLimitError, but the call succeeded'),
+    log(`[3/5] sendMessageToChat and sendFileToChat in chat ${chatId}`);
+    const message = 'Hello! Your order is packed and leaves today. 📦';
+    await step('sendMessageToChat', () => market.sendMessageToChat({ businessId, chatId, message }));
+    log(`      sent: ${JSON.stringify(message)}`);
+    const file = new TextEncoder().encode('Order 5123456789: packed, 2 boxes.\n');
+    await step('sendFileToChat', () =>
+      market.sendFileToChat({
+        businessId,
+        chatId,
+        file,
+        fileName: 'packing-list.txt',
+        contentType: 'text/plain',
+      }),
+    );
+    log(`      sent: packing-list.txt (${file.byteLength} bytes, multipart/form-data)`);
+
+    log('[4/5] a message whose answer is a 500: may or may not be delivered, so never sent twice');
+    sent = 0;
+    forceNext = 'code=500';
+    const unknown = await step('sendMessageToChat after a forced 500', async () => {
+      const outcome = await market.sendMessageToChat({ businessId, chatId, message }).then(
+        () => new Error('expected a DeliveryUnknownError, but the call succeeded'),
         (caught: unknown) => caught,
       );
-      if (!(outcome instanceof RateLimitError)) throw outcome;
+      if (!(outcome instanceof DeliveryUnknownError)) throw outcome;
+      if (sent !== 1) throw new Error(`expected exactly one request, got ${sent}`);
       return outcome;
     });
-    log(`      ${error.name}: ${error.message}`);
+    log(`      ${unknown.name} after ${sent} request: ${unknown.message}`);
+
+    log(`[5/5] iterateChatHistory of chat ${chatId}, page by page`);
+    const history = market.iterateChatHistory({ businessId, chatId, pageSize: 3 });
+    const read = await step('iterateChatHistory', async () => {
+      const lines: string[] = [];
+      for await (const entry of history) {
+        lines.push(`      #${entry.messageId} ${entry.sender}: ${entry.message ?? '(attachment)'}`);
+      }
+      return lines;
+    });
     log(
-      `      status ${error.status}, code ${error.code ?? '?'}, attempts ${error.attempts}, ` +
-        (error.resetAt === undefined
-          ? `no reset time: ${error.rateLimit?.remaining ?? '?'} calls left, so the in-flight limit was hit`
-          : `resetAt ${error.resetAt.toISOString()}`),
+      `      about ${history.context?.type ?? '?'} ${history.context?.orderId ?? ''}, ${read.length} messages:`,
     );
+    for (const line of read) log(line);
   } finally {
     await step('stop the Prism mock', () => prism.stop());
   }

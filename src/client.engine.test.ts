@@ -109,24 +109,54 @@ describe('the body cap', () => {
 });
 
 describe('limits()', () => {
-  it('shows the in-flight limit a parallel-limit 420 lowered, raised back to 4 by successes over time', async () => {
+  it('shows the in-flight limit a parallel-limit 420 lowered, raised back to 4 while calls keep succeeding', async () => {
     const parallel = apiError(420, 'LIMIT', 'parallel', { 'X-RateLimit-Resource-Remaining': '30' });
-    const { market } = client([parallel, ok(1)]);
+    const slow = () => new Promise<Response>((resolve) => setTimeout(() => resolve(ok(1)), 100));
+    const { market } = client([parallel, slow]);
     const first = market.createChat(ORDER);
     await vi.advanceTimersByTimeAsync(0);
     expect(market.limits(123).inFlight).toEqual({ limit: 1, active: 0, waiting: 0 });
     await vi.runAllTimersAsync();
     await first;
-    // Raised one step a second while calls succeed: each step up is a probe that may cost another 420.
+    // Calm counts only while calls run: a pause (here 5 s without calls) proves nothing.
+    await vi.advanceTimersByTimeAsync(5_000);
+    const lone = market.createChat(ORDER);
+    await vi.runAllTimersAsync();
+    await lone;
+    expect(market.limits(123).inFlight.limit).toBe(1);
+    // Two calls at a time for 3 s, 100 ms each: a step up after a second and four successes per slot.
     const limits: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    const busy = async () => {
+      for (let i = 0; i < 30; i++) await market.createChat(ORDER);
+    };
+    const chains = Promise.all([busy(), busy()]);
+    for (let second = 0; second < 3; second++) {
       await vi.advanceTimersByTimeAsync(1_000);
-      for (let j = 0; j < 2; j++) {
-        await market.createChat(ORDER);
-        limits.push(market.limits(123).inFlight.limit);
-      }
+      limits.push(market.limits(123).inFlight.limit);
     }
-    expect(limits).toEqual([2, 2, 3, 3, 4, 4, 4, 4]);
+    await vi.runAllTimersAsync();
+    await chains;
+    expect(limits).toEqual([2, 3, 4]);
+  });
+
+  it('forgets a lowered in-flight limit after a minute without calls', async () => {
+    const parallel = apiError(420, 'LIMIT', 'parallel', { 'X-RateLimit-Resource-Remaining': '30' });
+    const { market } = client([parallel, ok(1)]);
+    const first = market.createChat(ORDER);
+    await vi.runAllTimersAsync();
+    await first;
+    expect(market.limits(123).inFlight.limit).toBe(1);
+    await vi.advanceTimersByTimeAsync(59_000);
+    const early = market.createChat(ORDER);
+    await vi.runAllTimersAsync();
+    await early;
+    expect(market.limits(123).inFlight.limit).toBe(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    const late = market.createChat(ORDER);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(market.limits(123).inFlight.limit).toBe(4); // a lowered lane is kept while idle, so: forgotten
+    await vi.runAllTimersAsync();
+    await late;
   });
 
   it('shows the quota of createChat per business, as its last response said', async () => {

@@ -83,11 +83,14 @@ describe('a successful call', () => {
     });
   });
 
-  it('sends only the known fields of the input', async () => {
+  it('refuses unknown fields of the input by name and sends nothing', async () => {
     const { market, sent } = client([ok(1)]);
-    const input = { ...ORDER, context: { ...ORDER.context, extra: 'x' }, orderId: 9 };
-    await market.createChat(input);
-    expect(JSON.parse(sent[0]?.body ?? '')).toEqual({ context: { type: 'ORDER', id: 456 } });
+    const input = { ...ORDER, context: { ...ORDER.context, extra: 'x' } };
+    const error = await rejectionOf(market.createChat(input));
+    expect(error).toMatchObject({ name: 'ValidationError', field: 'context.extra' });
+    const deprecated = await rejectionOf(market.createChat({ ...ORDER, orderId: 9 } as never));
+    expect(deprecated).toMatchObject({ name: 'ValidationError', field: 'orderId' });
+    expect(sent).toHaveLength(0);
   });
 
   it('exposes the raw openapi-fetch client with the credential applied', async () => {

@@ -51,7 +51,7 @@ export interface IterateChatsInput {
 export interface IterateChatHistoryInput {
   businessId: number;
   chatId: number;
-  /** Start from this message, inclusive. */
+  /** Start from this message: passed to the API as is (see GetChatHistoryInput.messageIdFrom). */
   messageIdFrom?: number | undefined;
   /** Messages per request, 1 to 100; the API's default is 50. */
   pageSize?: number | undefined;
@@ -154,7 +154,7 @@ export interface MarketClient {
   /** One chat. A read (retried). Quota: 1,000 an hour. */
   getChat(input: GetChatInput, options?: RequestOptions): Promise<GetChatInfoDTO>;
   /**
-   * One page of a chat's messages, in the order the API returns them, from `messageIdFrom` (inclusive) if
+   * One page of a chat's messages, in the order the API returns them, from `messageIdFrom` if
    * given. A read (retried). Quota: 10,000 an hour.
    */
   getChatHistory(input: GetChatHistoryInput, options?: RequestOptions): Promise<ChatHistoryPage>;

@@ -154,7 +154,7 @@ describe('BusinessGate', () => {
       expect(gate.stats(1)).toEqual({ limit: 1, active: 0, waiting: 0 }); // a lowered lane is kept
     });
 
-    it('goes up one step a second while calls succeed, up to the maximum, and grants the waiting calls', async () => {
+    it('goes up one step after a second and four successes per slot, up to the maximum, and grants the waiting calls', async () => {
       const gate = new BusinessGate(3);
       const release = await gate.acquire(1, undefined, WAIT, timeout);
       gate.congested(1, 10_000);
@@ -163,23 +163,32 @@ describe('BusinessGate', () => {
       void take(gate, log, 'b');
       void take(gate, log, 'c');
       const limits: number[] = [];
-      for (const at of [10_500, 10_999, 11_000, 11_500, 12_000, 13_000]) {
+      // 4 successes within the second: no step; the 5th, a second on: to 2 (counts start over).
+      for (const at of [10_100, 10_200, 10_300, 10_400, 11_000]) {
         gate.succeeded(1, at);
         limits.push(gate.stats(1).limit);
       }
-      expect(limits).toEqual([1, 1, 2, 2, 3, 3]);
+      expect(limits).toEqual([1, 1, 1, 1, 2]);
+      // A second later but only 7 successes at a limit of 2: no step; the 8th: to 3, the maximum.
+      for (let i = 0; i < 7; i++) gate.succeeded(1, 12_000);
+      expect(gate.stats(1).limit).toBe(2);
+      gate.succeeded(1, 12_000);
+      expect(gate.stats(1).limit).toBe(3);
       await vi.advanceTimersByTimeAsync(0);
       expect(log).toEqual(['b', 'c']);
       expect(gate.stats(1)).toEqual({ limit: 3, active: 3, waiting: 0 });
       release();
     });
 
-    it('a congestion starts the second over', async () => {
+    it('a congestion starts the second and the count over', async () => {
       const gate = new BusinessGate(4);
       const releases = await Promise.all([1, 2, 3].map(() => gate.acquire(1, undefined, WAIT, timeout)));
       gate.congested(1, 0); // 3 in flight: to 2
+      for (let i = 0; i < 3; i++) gate.succeeded(1, 500);
       gate.congested(1, 900); // 3 in flight, limit 2: to 1
-      gate.succeeded(1, 1_500);
+      for (let i = 0; i < 3; i++) gate.succeeded(1, 1_500);
+      expect(gate.stats(1).limit).toBe(1);
+      gate.succeeded(1, 1_800); // 4 successes, but only 900 ms
       expect(gate.stats(1).limit).toBe(1);
       gate.succeeded(1, 1_900);
       expect(gate.stats(1).limit).toBe(2);
@@ -198,7 +207,7 @@ describe('BusinessGate', () => {
       gate.congested(1, 0);
       release();
       expect(gate.stats(1).limit).toBe(1);
-      gate.succeeded(1, 1_000);
+      for (let i = 0; i < 4; i++) gate.succeeded(1, 1_000);
       expect(gate.stats(1).limit).toBe(2);
       const again = await gate.acquire(1, undefined, WAIT, timeout);
       again();

@@ -5,8 +5,11 @@ interface Lane {
   limit: number;
   active: number;
   waiting: Array<(release: () => void) => void>;
-  /** When the limit last changed (ms), to raise it back one step a second. */
+  /** When the limit last changed (ms), and the successes since: a step up needs both a second and a run. */
   changedAt: number;
+  successes: number;
+  /** When the lane last went idle (nothing in flight or waiting), if it has. */
+  idleSince: number | undefined;
 }
 
 export interface GateStats {
@@ -19,8 +22,8 @@ export interface GateStats {
  * The in-flight slots of each business, granted in FIFO order. Yandex allows 4 requests in flight per
  * business across all methods, and the seller's other integrations and replicas share them: a 420 with
  * quota left says they are busy, so the gate lowers this business's limit (to what was in flight and
- * admitted), and raises it back by one step a second while calls succeed, up to the maximum: each step
- * up is a probe that may cost one more 420, so it is taken slowly.
+ * admitted), and raises it back one step at a time while calls succeed (at most one a second, after four
+ * successes per slot), up to the maximum: each step up is a probe that may cost one more 420.
  */
 export class BusinessGate {
   readonly #lanes = new Map<number, Lane>();
@@ -42,6 +45,7 @@ export class BusinessGate {
   ): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const lane = this.#lane(businessId);
+    if (lane.idleSince !== undefined) this.#resume(lane, Date.now());
     // Stryker disable next-line ConditionalExpression: grants keep no one waiting while a slot is free; FIFO if that changes
     if (lane.active < lane.limit && lane.waiting.length === 0) {
       lane.active++;
@@ -74,15 +78,23 @@ export class BusinessGate {
     const others = lane.active - 1;
     lane.limit = Math.max(1, Math.min(lane.limit - 1, others));
     lane.changedAt = now;
+    lane.successes = 0;
     return others;
   }
 
-  /** A response that was not a parallel-limit 420: a second after the last change, one more in flight. */
+  /**
+   * A success: one more in flight once a second has passed since the last change and the business had
+   * four successes per slot meanwhile (time spent idle, e.g. held for quota, does not count as calm).
+   */
   succeeded(businessId: number, now: number): void {
     const lane = this.#lanes.get(businessId);
-    if (lane === undefined || lane.limit === this.#max || now - lane.changedAt < RAISE_AFTER_MS) return;
+    if (lane === undefined || lane.limit === this.#max) return;
+    lane.successes++;
+    if (now - lane.changedAt < RAISE_AFTER_MS || lane.successes < RAISE_AFTER_SUCCESSES_PER_SLOT * lane.limit)
+      return;
     lane.limit++;
     lane.changedAt = now;
+    lane.successes = 0;
     this.#grantWaiting(businessId, lane);
   }
 
@@ -94,7 +106,7 @@ export class BusinessGate {
   #lane(businessId: number): Lane {
     let lane = this.#lanes.get(businessId);
     if (lane === undefined) {
-      lane = { limit: this.#max, active: 0, waiting: [], changedAt: 0 };
+      lane = { limit: this.#max, active: 0, waiting: [], changedAt: 0, successes: 0, idleSince: undefined };
       this.#lanes.set(businessId, lane);
     }
     return lane;
@@ -109,6 +121,17 @@ export class BusinessGate {
     }
   }
 
+  /**
+   * Calls come again after a pause: a calm period counts only while calls run (time spent held for quota
+   * or idle proves nothing), and after a long pause the lowered limit is forgotten.
+   */
+  #resume(lane: Lane, now: number): void {
+    if (lane.idleSince !== undefined && now - lane.idleSince >= FORGET_AFTER_IDLE_MS) lane.limit = this.#max;
+    lane.idleSince = undefined;
+    lane.changedAt = now;
+    lane.successes = 0;
+  }
+
   #releaser(businessId: number, lane: Lane): () => void {
     let released = false;
     return () => {
@@ -116,14 +139,17 @@ export class BusinessGate {
       released = true;
       lane.active--;
       this.#grantWaiting(businessId, lane);
+      if (lane.active > 0 || lane.waiting.length > 0) return;
       // An idle lane at full limit holds nothing worth keeping.
-      // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: forgetting an idle lane only frees memory
-      if (lane.active === 0 && lane.waiting.length === 0 && lane.limit === this.#max) {
-        this.#lanes.delete(businessId);
-      }
+      if (lane.limit === this.#max) this.#lanes.delete(businessId);
+      else lane.idleSince = Date.now();
     };
   }
 }
 
-/** A lowered limit goes up by one step after this long without a parallel-limit 420. */
+/** A lowered limit goes up by one step after this long of calls without a parallel-limit 420 ... */
 const RAISE_AFTER_MS = 1_000;
+/** ... and this many successes per slot of the lowered limit (measured with npm run bench:quota). */
+const RAISE_AFTER_SUCCESSES_PER_SLOT = 4;
+/** A lowered limit is forgotten after this long without calls. */
+const FORGET_AFTER_IDLE_MS = 60_000;

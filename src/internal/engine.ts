@@ -353,9 +353,12 @@ export function createEngine(settings: EngineSettings) {
     // Outside the try: a response that cannot be read is that response's problem, not a lost connection.
     const { response } = result;
     const receivedAt = Date.now();
-    const date = serverDate(response.headers);
-    if (date !== undefined) clock.observe(date, exchange.sentAt, receivedAt);
     const rateLimit = readRateLimit(response.headers, businessId);
+    // The clock only matters for reading reset times: a plain 200 without one skips the Date header.
+    if (rateLimit?.resetAt !== undefined || !response.ok) {
+      const date = serverDate(response.headers);
+      if (date !== undefined) clock.observe(date, exchange.sentAt, receivedAt);
+    }
     if (rateLimit !== undefined) {
       lastRateLimit = rateLimit;
       const resetAtLocal =
@@ -445,6 +448,16 @@ export function createEngine(settings: EngineSettings) {
             ),
         );
       }
+    }
+    if (exchange.sentAt === 0) {
+      // openapi-fetch threw before calling fetch: the request could not even be built.
+      return final(
+        (attempts) =>
+          new FetchError(
+            `${operation}: the request could not be built (${describeCause(cause)}); nothing was sent (${attemptCount(attempts)})`,
+            { cause, attempts },
+          ),
+      );
     }
     if (isRefusedUrl(cause)) {
       return final(

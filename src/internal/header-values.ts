@@ -25,10 +25,16 @@ const BARE_DAY_NAME = new RegExp(`^(?:${DAY_NAMES}|${LONG_DAY_NAMES})$`);
  */
 export function headerValues<T>(value: string | null, parse: (element: string) => T | undefined): T[] {
   if (value === null) return [];
+  // A count sent once, as nearly always: nothing to split (every response carries such headers).
+  if (!value.includes(',')) {
+    const only = parse(value.trim());
+    return only === undefined ? [] : [only];
+  }
   const elements: string[] = [];
   for (const part of value.split(',')) {
-    const last = elements.at(-1);
-    if (last !== undefined && BARE_DAY_NAME.test(last)) elements[elements.length - 1] = `${last},${part}`;
+    // Stryker disable next-line StringLiteral: any default that is not a day name does the same
+    const last = elements.at(-1) ?? '';
+    if (BARE_DAY_NAME.test(last)) elements[elements.length - 1] = `${last},${part}`;
     else elements.push(part.trim());
   }
   return elements.flatMap((element) => parse(element) ?? []);
@@ -44,6 +50,14 @@ export function highest(values: number[]): number | undefined {
 
 /** An HTTP-date of RFC 9110 (`Wed, 25 Nov 2026 12:00:00 GMT` or an obsolete form), else undefined. */
 export function parseHttpDate(value: string): Date | undefined {
+  // The same Date or Until comes on every response for a second or an hour: read it once.
+  if (value !== lastHttpDate.value) lastHttpDate = { value, ms: readHttpDate(value)?.getTime() };
+  return lastHttpDate.ms === undefined ? undefined : new Date(lastHttpDate.ms);
+}
+
+let lastHttpDate: { value: string | undefined; ms: number | undefined } = { value: undefined, ms: undefined };
+
+function readHttpDate(value: string): Date | undefined {
   for (const form of HTTP_DATE_FORMS) {
     const groups = form.exec(value.trim())?.groups;
     if (groups !== undefined) return dateOf(groups);
@@ -57,8 +71,10 @@ export function parseHttpDate(value: string): Date | undefined {
  * the reset and retry into more 420s.
  */
 export function parseResetTime(value: string): Date | undefined {
+  const httpDate = parseHttpDate(value); // the usual form, read once per distinct value
+  if (httpDate !== undefined) return httpDate;
   const groups = ISO_DATE_TIME.exec(value.trim())?.groups;
-  return groups === undefined ? parseHttpDate(value) : dateOf(groups);
+  return groups === undefined ? undefined : dateOf(groups);
 }
 
 /** `Retry-After`'s delta-seconds (RFC 9110: 1*DIGIT; a decimal such as `0.5` is tolerated) in ms. */
@@ -86,7 +102,8 @@ function dateOf(groups: Record<string, string | undefined>): Date | undefined {
   if (hour > 23 || minute > 59 || second > 60 || offset === undefined) return undefined;
   const date = new Date(0);
   date.setUTCFullYear(year, month, day); // unlike Date.UTC, keeps years 0-99 as they are
-  if (date.getUTCMonth() !== month || date.getUTCDate() !== day) return undefined; // 31 Feb, day 00
+  // An impossible day (00, 31 Nov, 29 Feb 2026) moves the date into another month.
+  if (date.getUTCMonth() !== month) return undefined;
   date.setUTCHours(hour, minute, second, Math.round(Number(groups.fraction ?? 0) * 1000));
   return new Date(date.getTime() - offset * 60_000);
 }

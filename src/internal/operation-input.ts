@@ -44,7 +44,7 @@ export function checkParameters(
 
 /** Throws a ValidationError naming the field where `value` breaks `rule`. */
 export function check(rule: Rule, value: unknown, field: string): void {
-  const problem = findProblem(rule, value, field);
+  const problem = findProblem(rule, value, field, { strictInput: true });
   if (problem !== undefined) throw new ValidationError(problem.field, problem.problem);
 }
 

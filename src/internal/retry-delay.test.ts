@@ -199,6 +199,15 @@ describe('readRateLimit', () => {
     });
   });
 
+  it('reports any one of the headers on its own', () => {
+    const only = (name: string, value: string) => readRateLimit(new Headers({ [name]: value }), 1);
+    expect(only('X-RateLimit-Resource-Limit', '10')).toMatchObject({ limit: 10 });
+    expect(only('X-RateLimit-Resource-Remaining', '0')).toMatchObject({ remaining: 0 });
+    expect(only('X-RateLimit-Resource-Until', 'Wed, 25 Nov 2026 13:00:00 GMT')).toMatchObject({
+      resetAt: new Date('2026-11-25T13:00:00Z'),
+    });
+  });
+
   it('parses the three headers, tolerating missing or malformed ones', () => {
     expect(readRateLimit(new Headers(), 1)).toBeUndefined();
     expect(

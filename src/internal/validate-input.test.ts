@@ -14,18 +14,29 @@ const invalidId = fc.oneof(
 );
 
 describe('validateCreateChatInput', () => {
-  it('accepts every positive safe integer pair with either chat type, copying only the known fields', () => {
+  it('accepts every positive safe integer pair with either chat type', () => {
     fc.assert(
       fc.property(
         validId,
         validId,
         fc.constantFrom(...chatContextIdentifiableTypeValues),
         (businessId, id, type) => {
-          const input = { businessId, context: { type, id, extra: 1 } };
-          expect(validateCreateChatInput(input)).toEqual({ businessId, context: { type, id } });
+          expect(validateCreateChatInput({ businessId, context: { type, id } })).toEqual({
+            businessId,
+            context: { type, id },
+          });
         },
       ),
     );
+  });
+
+  it('refuses an unknown field, at the top or in context, naming it', () => {
+    expect(() =>
+      validateCreateChatInput({ businessId: 1, context: { type: 'ORDER', id: 1 }, orderid: 2 }),
+    ).toThrow(/^orderid is not a field of this input/);
+    expect(() =>
+      validateCreateChatInput({ businessId: 1, context: { type: 'ORDER', id: 1, extra: 1 } }),
+    ).toThrow(/^context\.extra is not a known field \(known: type, id\)/);
   });
 
   it('refuses any other businessId or context.id, naming the field', () => {

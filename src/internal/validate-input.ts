@@ -38,7 +38,16 @@ export interface FindOptions {
    * enum values over time (ChatContextType gained DIRECT), and a new value must not break a read.
    */
   readonly acceptUnknownEnumValues?: boolean;
+  /**
+   * For a caller's input: refuse a property the rule does not name (a misspelt filter key would otherwise
+   * be sent and ignored, widening the result) and a string that is not well-formed Unicode (a lone
+   * surrogate cannot be encoded into a URL or JSON for the API).
+   */
+  readonly strictInput?: boolean;
 }
+
+/** A lone UTF-16 surrogate: half of a character, which no URL or UTF-8 body can carry. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * The first way `value` breaks `rule`, or undefined when it conforms. `field` is the value's path:
@@ -76,12 +85,22 @@ export function findProblem(
       return fail(`must be at least ${rule.minLength} characters (UTF-16 code units), got ${value.length}`);
     if (rule.maxLength !== undefined && value.length > rule.maxLength)
       return fail(`must be at most ${rule.maxLength} characters (UTF-16 code units), got ${value.length}`);
+    if (options.strictInput && LONE_SURROGATE.test(value)) {
+      return fail('must be well-formed Unicode: it holds half of a surrogate pair');
+    }
   }
   if (Array.isArray(value)) return findArrayProblem(rule, value, field, options);
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
     for (const name of rule.required ?? []) {
       if (record[name] === undefined) return { field: join(field, name), problem: 'is required' };
+    }
+    if (options.strictInput && rule.properties !== undefined) {
+      const known = Object.keys(rule.properties);
+      const unknown = Object.keys(record).find((name) => !known.includes(name));
+      if (unknown !== undefined) {
+        return { field: join(field, unknown), problem: `is not a known field (known: ${known.join(', ')})` };
+      }
     }
     for (const [name, child] of Object.entries(rule.properties ?? {})) {
       if (record[name] === undefined) continue;
@@ -177,21 +196,25 @@ export interface ValidCreateChatInput {
   context: { type: 'ORDER' | 'RETURN'; id: number };
 }
 
-/** Checks createChat's input; throws a ValidationError naming the field. Copies only the known fields. */
+/** Checks createChat's input; throws a ValidationError naming the field, an unknown one included. */
 export function validateCreateChatInput(input: unknown): ValidCreateChatInput {
-  if (typeof input !== 'object' || input === null) {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ValidationError(
       'input',
       `must be an object with businessId and context, got ${describe(input)}`,
     );
   }
-  const { businessId, context } = input as Record<string, unknown>;
+  const { businessId, context, ...others } = input as Record<string, unknown>;
+  const [unknown] = Object.keys(others);
+  if (unknown !== undefined) {
+    throw new ValidationError(unknown, 'is not a field of this input (known: businessId, context)');
+  }
   const { createChat } = operationRules;
   const problem =
     findProblem(createChat.parameters.businessId.schema, businessId, 'businessId') ??
     // The spec keeps the deprecated `orderId` as an alternative; this client always sends `context`.
     (context === undefined ? { field: 'context', problem: 'is required' } : undefined) ??
-    findProblem(createChat.requestBody.schema, { context }, '');
+    findProblem(createChat.requestBody.schema, { context }, '', { strictInput: true });
   if (problem !== undefined) throw new ValidationError(problem.field, problem.problem);
   const { type, id } = context as ValidCreateChatInput['context'];
   return { businessId: businessId as number, context: { type, id } };

@@ -88,6 +88,12 @@ describe('a valid notification', () => {
       expect.objectContaining({ key: expect.stringMatching(/^ORDER_CREATED /) }),
     );
     expect((await handlerWith()(post({ notificationType: 'SOMETHING_NEW_IN_2027' }))).status).toBe(200);
+    // Names of Object.prototype's members are just other types, not rules.
+    for (const notificationType of ['constructor', '__proto__', 'toString']) {
+      onOther.mockClear();
+      expect((await handlerWith({ onOther })(post({ notificationType }))).status).toBe(200);
+      expect(onOther).toHaveBeenCalledTimes(1);
+    }
   });
 
   it('without a callback for its type is answered 200 at once', async () => {

@@ -4,10 +4,10 @@
 import { notificationRules } from '../../generated/notification-rules.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { findProblem } from '../internal/validate-input.ts';
+import { acceptRequest } from './accept-request.ts';
 import { errorAnswer, okAnswer } from './answers.ts';
 import { CallbackTimeoutError, createDeliverer } from './deliver.ts';
 import { createMemoryDuplicateStore, type DuplicateStore, notificationKey } from './duplicates.ts';
-import { readBodyText } from './read-body.ts';
 import { createSenderCheck, type SenderCheckOptions } from './sender-address.ts';
 import type {
   ModelledNotificationType,
@@ -16,7 +16,6 @@ import type {
   NotificationOf,
   OtherNotification,
 } from './types.ts';
-import { checkNotification } from './validate-notification.ts';
 
 /** What a callback gets besides the notification. */
 export interface NotificationContext {
@@ -131,9 +130,6 @@ function checkOptions(options: NotificationHandlerOptions) {
   };
 }
 
-const isJson = (contentType: string | null): boolean =>
-  contentType !== null && /^application\/json\s*(;|$)/i.test(contentType.trim());
-
 /** Creates the handler; throws a ValidationError naming the option when an option is wrong. */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
   const { timeoutMs, pingTimeoutMs, maxBodyBytes } = checkOptions(options);
@@ -146,58 +142,16 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
 
   return async (request, info = {}) => {
     const receivedAt = new Date();
-    let remoteAddress = info.remoteAddress;
-    const refuse = (
-      status: number,
-      type: NotificationErrorType,
-      message: string,
-      headers?: Record<string, string>,
-    ) => {
-      callHook(hooks.onRefused, { status, type, message, remoteAddress });
+    const accepted = await acceptRequest(request, info.remoteAddress, { senderCheck, maxBodyBytes });
+    if (!accepted.ok) {
+      const { status, type, message, headers } = accepted;
+      callHook(hooks.onRefused, { status, type, message, remoteAddress: info.remoteAddress });
       return errorAnswer(status, type, message, headers);
-    };
+    }
 
-    if (senderCheck !== undefined) {
-      const verdict = senderCheck(remoteAddress, request.headers);
-      if (!verdict.allowed) return refuse(403, 'UNKNOWN', verdict.reason);
-      remoteAddress = verdict.address;
-    }
-    if (request.method !== 'POST') {
-      return refuse(
-        405,
-        'WRONG_EVENT_FORMAT',
-        `method ${request.method} is not allowed: notifications come as POST`,
-        {
-          allow: 'POST',
-        },
-      );
-    }
-    const contentType = request.headers.get('content-type');
-    if (!isJson(contentType)) {
-      return refuse(
-        415,
-        'WRONG_EVENT_FORMAT',
-        `content type ${contentType ?? '(none)'} is not allowed: send application/json`,
-      );
-    }
-    const body = await readBodyText(request, maxBodyBytes);
-    if (!body.ok) {
-      return body.problem === 'too-large'
-        ? refuse(413, 'WRONG_EVENT_FORMAT', `body is larger than ${maxBodyBytes} bytes`)
-        : refuse(400, 'WRONG_EVENT_FORMAT', 'body is not valid UTF-8');
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.text);
-    } catch {
-      return refuse(400, 'WRONG_EVENT_FORMAT', 'body is not valid JSON');
-    }
-    const checked = checkNotification(parsed);
-    if (!checked.ok) return refuse(400, 'WRONG_EVENT_FORMAT', checked.message);
-
-    const notification = checked.notification;
+    const { notification, modelled, remoteAddress } = accepted;
     const type = notification.notificationType;
-    const callback = (checked.modelled ? on[type as ModelledNotificationType] : onOther) as
+    const callback = (modelled ? on[type as ModelledNotificationType] : onOther) as
       | NotificationCallback<Notification>
       | undefined;
     if (callback === undefined) return okAnswer(name, version, receivedAt);

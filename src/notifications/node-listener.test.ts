@@ -17,8 +17,9 @@ const MESSAGE = {
 let server: Server | undefined;
 
 afterEach(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  const running = server;
   server = undefined;
+  if (running !== undefined) await new Promise((resolve) => running.close(resolve));
 });
 
 type Listener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -110,5 +111,41 @@ describe('toNodeListener', () => {
     const response = await fetch(url);
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('toNodeListener when things go wrong', () => {
+  const request = () => {
+    const body = [Buffer.from(JSON.stringify(MESSAGE))];
+    return Object.assign(body, {
+      method: 'POST',
+      url: '/notification',
+      headers: { 'content-type': 'application/json' },
+      [Symbol.asyncIterator]: () => body[Symbol.iterator](),
+    });
+  };
+
+  it('answers 500 UNKNOWN in the spec shape if the handler itself rejects', async () => {
+    const written: { status?: number; body?: string } = {};
+    await toNodeListener(() => Promise.reject(new Error('secret detail')))(request() as never, {
+      statusCode: 0,
+      setHeader: () => undefined,
+      end(chunk: string) {
+        written.status = this.statusCode;
+        written.body = chunk;
+      },
+    });
+    expect(written).toEqual({ status: 500, body: '{"error":{"type":"UNKNOWN","message":"internal error"}}' });
+  });
+
+  it('resolves even when the response cannot be written', async () => {
+    const broken = {
+      statusCode: 0,
+      setHeader: () => {
+        throw new Error('socket closed');
+      },
+      end: () => undefined,
+    };
+    await expect(toNodeListener(handler())(request() as never, broken)).resolves.toBeUndefined();
   });
 });

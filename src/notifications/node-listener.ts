@@ -67,7 +67,7 @@ export function toFetchRequest(request: NodeRequestLike): Request {
 
 /**
  * A `(req, res)` listener for `http.createServer` or `app.post(path, ...)` in Express, also after
- * `express.json()` read the body. It answers every request itself and never calls `next`.
+ * `express.json()` read the body. It answers every request itself, never calls `next`, never rejects.
  */
 export function toNodeListener(
   handler: NotificationHandler,
@@ -83,13 +83,18 @@ export function toNodeListener(
         headers: { 'content-type': 'application/json' },
       });
     }
-    const text = await answer.text();
-    response.statusCode = answer.status;
-    answer.headers.forEach((value, name) => {
-      response.setHeader(name, value);
-    });
-    // A body left unread (too large): close the connection rather than let node read the rest of it.
-    if (request.readableEnded === false) response.setHeader('connection', 'close');
-    response.end(text);
+    try {
+      const text = await answer.text();
+      response.statusCode = answer.status;
+      answer.headers.forEach((value, name) => {
+        response.setHeader(name, value);
+      });
+      // A body left unread (too large): close the connection rather than let node read the rest of it.
+      if (request.readableEnded === false) response.setHeader('connection', 'close');
+      response.end(text);
+    } catch {
+      // The response cannot be written (the client went away): nothing is left to tell it. The returned
+      // promise never rejects, since node:http would report that as an unhandled rejection.
+    }
   };
 }

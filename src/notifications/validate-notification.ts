@@ -17,10 +17,10 @@ function isModelledType(type: string): type is ModelledNotificationType {
 /** The notification, or a message naming the first field that breaks the spec (`chatId is required`). */
 export function checkNotification(value: unknown): CheckedNotification {
   // Any notification: an object with a non-empty string `notificationType`; then its own type's rule.
-  const problem =
-    findProblem(notificationRules.other, value, '') ??
-    findProblem(byType[(value as { notificationType: string }).notificationType] ?? {}, value, '');
+  const anyProblem = findProblem(notificationRules.other, value, '');
+  const type = (value as { notificationType: string }).notificationType;
+  const modelled = anyProblem === undefined && isModelledType(type);
+  const problem = anyProblem ?? (modelled ? findProblem(byType[type] as Rule, value, '') : undefined);
   if (problem !== undefined) return { ok: false, message: `${problem.field || 'body'} ${problem.problem}` };
-  const notification = value as Notification;
-  return { ok: true, notification, modelled: isModelledType(notification.notificationType) };
+  return { ok: true, notification: value as Notification, modelled };
 }

@@ -7,7 +7,11 @@ import { readResultOf } from './read-result.ts';
 export interface GetChatHistoryInput {
   businessId: number;
   chatId: number;
-  /** Start from this message (inclusive: the message itself comes too, if it exists). */
+  /**
+   * Start from this message. Passed to the API as is: Yandex does not document whether that message itself
+   * comes back (one integration saw it does); the client neither drops nor adds messages, so compare ids
+   * if it matters.
+   */
   messageIdFrom?: number | undefined;
   /** Messages per page, 1 to 100; the API's default is 50. */
   limit?: number | undefined;

@@ -30,7 +30,8 @@ interface ValidSendFileToChatInput {
 }
 
 const rules = operationRules.sendFileToChat;
-const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/;
+/** `type/subtype`, with parameters such as `; charset=utf-8` (RFC 9110 media-type, tokens simplified). */
+const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=(?:[\w!#$&^.+-]+|"[^"\\]*"))*$/;
 
 /**
  * `POST /v2/businesses/{businessId}/chats/file/send?chatId=`: a file the customer sees, as
