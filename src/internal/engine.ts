@@ -20,6 +20,7 @@ import { BodyTooLargeError, limitBody } from './body-limit.ts';
 import { BusinessGate, type GateStats } from './business-gate.ts';
 import { describeCause, isDecodingFailure, isNotConnected, isRefusedUrl } from './fetch-failure.ts';
 import type { Operation } from './operation.ts';
+import { PlainRequest } from './plain-request.ts';
 import { QuotaBook } from './quota-book.ts';
 import { type Failure, type FailureKind, type Outcome, readResponse } from './read-response.ts';
 import { redactedHeaders } from './redact.ts';
@@ -337,6 +338,8 @@ export function createEngine(settings: EngineSettings) {
         body: request.body,
         parseAs: 'text', // parsed here, so a non-JSON body becomes a clear error instead of a SyntaxError
         fetch: sender(operation.name, businessId, attempt, controller.signal, exchange),
+        // A multipart body needs a real Request: it adds the Content-Type with the boundary that onRequest shows.
+        Request: request.body instanceof FormData ? Request : PlainRequest,
       });
       // Node's fetch honours the signal; an injected one might not, so the call does not rely on it.
       // Stryker disable next-line ConditionalExpression: Node's fetch honours the signal: untilAborted would only cost time
@@ -501,7 +504,7 @@ export function createEngine(settings: EngineSettings) {
     signal: AbortSignal,
     exchange: Exchange,
   ) {
-    return (request: Request): Promise<Response> => {
+    return (request: Request | PlainRequest): Promise<Response> => {
       // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
       if (hooks.onRequest !== undefined) {
         emit(hooks.onRequest, {
@@ -526,13 +529,15 @@ export function createEngine(settings: EngineSettings) {
     };
   }
 
-  function fetchOnce(request: Request, signal: AbortSignal): Promise<unknown> {
+  function fetchOnce(request: Request | PlainRequest, signal: AbortSignal): Promise<unknown> {
     // The signal goes in fetch's init, not in openapi-fetch's Request: undici subscribes to the signal of
     // every Request it builds and fetch builds its own, so this pays that cost (~18 µs) once, not twice.
-    if (injected === undefined) return globalThis.fetch(request, { signal });
+    const [input, init] =
+      request instanceof PlainRequest ? [request.url, { ...request.init, signal }] : [request, { signal }];
+    if (injected === undefined) return globalThis.fetch(input, init);
     // An injected fetch may look only at its Request, so it gets the signal on the Request.
     try {
-      return Promise.resolve(injected(new Request(request, { signal })));
+      return Promise.resolve(injected(new Request(input, init)));
     } catch (cause) {
       return Promise.reject(new FetchMisuse('the injected fetch threw synchronously', { cause }));
     }

@@ -50,12 +50,17 @@ export function highest(values: number[]): number | undefined {
 
 /** An HTTP-date of RFC 9110 (`Wed, 25 Nov 2026 12:00:00 GMT` or an obsolete form), else undefined. */
 export function parseHttpDate(value: string): Date | undefined {
-  // The same Date or Until comes on every response for a second or an hour: read it once.
-  if (value !== lastHttpDate.value) lastHttpDate = { value, ms: readHttpDate(value)?.getTime() };
-  return lastHttpDate.ms === undefined ? undefined : new Date(lastHttpDate.ms);
+  // The same Date and Until come on every response for a second or an hour: each is read once. Two
+  // entries, as a response carries both; one would be evicted by the other on every call.
+  let known = recentHttpDates.find((entry) => entry.value === value);
+  if (known === undefined) {
+    known = { value, ms: readHttpDate(value)?.getTime() };
+    recentHttpDates = [known, recentHttpDates[0] ?? known];
+  }
+  return known.ms === undefined ? undefined : new Date(known.ms);
 }
 
-let lastHttpDate: { value: string | undefined; ms: number | undefined } = { value: undefined, ms: undefined };
+let recentHttpDates: { value: string; ms: number | undefined }[] = [];
 
 function readHttpDate(value: string): Date | undefined {
   for (const form of HTTP_DATE_FORMS) {

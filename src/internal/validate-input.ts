@@ -121,19 +121,27 @@ const TYPE_NAMES: Record<NonNullable<Rule['type']>, string> = {
 };
 
 function findTypeProblem(type: NonNullable<Rule['type']>, value: unknown): string | undefined {
-  const matches = {
-    integer: typeof value === 'number' && Number.isInteger(value),
-    number: typeof value === 'number' && Number.isFinite(value),
-    string: typeof value === 'string',
-    boolean: typeof value === 'boolean',
-    object: typeof value === 'object' && value !== null && !Array.isArray(value),
-    array: Array.isArray(value),
-  }[type];
-  if (!matches) return `must be ${TYPE_NAMES[type]}, got ${describe(value)}`;
+  if (!hasType(type, value)) return `must be ${TYPE_NAMES[type]}, got ${describe(value)}`;
   if (type === 'integer' && !Number.isSafeInteger(value)) {
     return `must be at most ${Number.MAX_SAFE_INTEGER}: a JavaScript number cannot hold a larger id exactly, got ${describe(value)}`;
   }
   return undefined;
+}
+
+/** Only the check of `type` runs: this is on every field of every input and response. */
+function hasType(type: NonNullable<Rule['type']>, value: unknown): boolean {
+  switch (type) {
+    case 'integer':
+      return Number.isInteger(value); // false for anything but a number, as Number.isFinite
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'array':
+      return Array.isArray(value);
+    default:
+      return typeof value === type;
+  }
 }
 
 function findFormatProblem(format: string, value: unknown): string | undefined {
