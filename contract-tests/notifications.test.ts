@@ -234,7 +234,8 @@ const validNotification: fc.Arbitrary<Json> = fc.oneof(
         fc.stringMatching(/^[A-Z][A-Z_]{0,30}$/).filter((type) => !MODELLED.includes(type)),
       ),
       orderId: id,
-      extra: fc.jsonValue({ maxDepth: 2 }),
+      // As JSON carries it: fc.jsonValue can give -0, which JSON turns into 0.
+      extra: fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.parse(JSON.stringify(value)) as Json),
     },
     { requiredKeys: ['notificationType'] },
   ),
