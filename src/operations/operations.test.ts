@@ -1,7 +1,12 @@
 // Each operation module as a user meets it through the client: the request it sends (method, path, query,
 // body), the result it makes of a 200, what it refuses before sending, and what breaks its contract.
 import { describe, expect, it } from 'vitest';
-import { createMarketClient, UnexpectedResponseError, ValidationError } from '../index.ts';
+import {
+  createMarketClient,
+  DeliveryUnknownError,
+  UnexpectedResponseError,
+  ValidationError,
+} from '../index.ts';
 import { fakeApi, json, type Reply, rejectionOf } from '../test-support/fake-api.ts';
 
 const BASE = 'https://api.example.test';
@@ -252,6 +257,29 @@ describe('sendMessageToChat', () => {
     expect(pending.message).toMatch(/^sendMessageToChat: .*says status "PENDING", not OK: not done/);
     const none = await rejectionOf(market.sendMessageToChat({ businessId: 12, chatId: 7, message: 'hi' }));
     expect(none.message).toMatch(/says status undefined, not OK/);
+  });
+});
+
+describe('retry policies', () => {
+  const failing = () => json(503, { status: 'ERROR', errors: [{ code: 'INTERNAL', message: 'x' }] });
+
+  it('a read is sent again after a 503; a write is not, and fails with DeliveryUnknownError', async () => {
+    const api = fakeApi(failing(), result(CHAT));
+    const market = createMarketClient({
+      apiKey: 'k',
+      baseUrl: BASE,
+      fetch: api.fetch,
+      maxRetries: 1,
+      maxRetryDelayMs: 0,
+    });
+    expect(await market.getChat({ businessId: 12, chatId: 7 })).toEqual(CHAT);
+    expect(api.sent).toHaveLength(2);
+
+    const writes = fakeApi(failing(), done());
+    const writer = createMarketClient({ apiKey: 'k', baseUrl: BASE, fetch: writes.fetch, maxRetries: 1 });
+    const error = await rejectionOf(writer.sendMessageToChat({ businessId: 12, chatId: 7, message: 'hi' }));
+    expect(error).toBeInstanceOf(DeliveryUnknownError);
+    expect(writes.sent).toHaveLength(1);
   });
 });
 
