@@ -135,6 +135,13 @@ describe('iterateChats', () => {
       'pageSize',
     );
     expect(fieldOf(() => market.iterateChatHistory(undefined as never))).toBe('input');
+    expect(() => market.iterateChats(null as never)).toThrow('input must be an object with businessId');
+    expect(() => market.iterateChats({ businessId: 1 }, { retries: 1 } as never)).toThrow(
+      'retries is not an option of iterateChats',
+    );
+    expect(() => market.iterateChatHistory({ businessId: 1, chatId: 1 }, { retries: 1 } as never)).toThrow(
+      'retries is not an option of iterateChatHistory',
+    );
     expect(sent).toHaveLength(0);
     // The largest page sizes the spec allows are accepted.
     await collect(market.iterateChats({ businessId: 12, pageSize: 20 }));
@@ -160,6 +167,16 @@ describe('iterateChatHistory', () => {
       { messageIdFrom: 10 },
       { messageIdFrom: 10 },
     ]);
+  });
+});
+
+describe('iterateChatHistory, a token that comes back', () => {
+  it('ends the iteration with an error naming getChatHistory', async () => {
+    const { market } = clientOf([historyPage(1, [1], 'a'), historyPage(1, [2], 'a')]);
+    const error = await rejectionOf(collect(market.iterateChatHistory({ businessId: 12, chatId: 7 })));
+    expect(error.message).toBe(
+      'getChatHistory: page token "a" came back a second time: the iteration stops instead of looping',
+    );
   });
 });
 

@@ -256,6 +256,12 @@ describe('sendMessageToChat', () => {
     expect(pending).toBeInstanceOf(UnexpectedResponseError);
     expect(pending.message).toMatch(/^sendMessageToChat: .*says status "PENDING", not OK: not done/);
     const none = await rejectionOf(market.sendMessageToChat({ businessId: 12, chatId: 7, message: 'hi' }));
+    const nullBody = clientOf(json(200, null));
+    const error = await rejectionOf(
+      nullBody.market.sendMessageToChat({ businessId: 12, chatId: 7, message: 'hi' }),
+    );
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error.message).toMatch(/says status undefined, not OK: not done/);
     expect(none.message).toMatch(/says status undefined, not OK/);
   });
 });
