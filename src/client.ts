@@ -215,7 +215,9 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
   const baseUrl = checkBaseUrl(options.baseUrl ?? PRODUCTION_BASE_URL);
   const defaults = {
     maxRetries: checkCount('maxRetries', options.maxRetries ?? 2),
+    // Stryker disable next-line ObjectLiteral: `{}` leaves allowZero undefined, which checkMilliseconds reads as false, as given
     timeoutMs: checkMilliseconds('timeoutMs', options.timeoutMs ?? 30_000, { allowZero: false }),
+    // Stryker disable next-line ObjectLiteral: `{}` leaves allowZero undefined, which checkMilliseconds reads as false, as given
     deadlineMs: checkMilliseconds('deadlineMs', options.deadlineMs ?? 300_000, { allowZero: false }),
   };
   const maxRetryDelayMs = checkMilliseconds('maxRetryDelayMs', options.maxRetryDelayMs ?? 60_000, {
@@ -349,7 +351,9 @@ function callSettings(
   return {
     signal: options.signal === undefined ? undefined : checkSignal(options.signal),
     maxRetries: checkCount('maxRetries', options.maxRetries ?? defaults.maxRetries),
+    // Stryker disable next-line ObjectLiteral: `{}` leaves allowZero undefined, which checkMilliseconds reads as false, as given
     timeoutMs: checkMilliseconds('timeoutMs', options.timeoutMs ?? defaults.timeoutMs, { allowZero: false }),
+    // Stryker disable next-line ObjectLiteral: `{}` leaves allowZero undefined, which checkMilliseconds reads as false, as given
     deadlineMs: checkMilliseconds('deadlineMs', options.deadlineMs ?? defaults.deadlineMs, {
       allowZero: false,
     }),

@@ -10,6 +10,7 @@ export function isDateTime(text: string): boolean {
   const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = match
     .slice(1)
     .map((part) => Number(part ?? 0));
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral: the pattern's first three groups always match, so none is undefined; this only narrows the types
   if (year === undefined || month === undefined || day === undefined) return false;
   return (
     day >= 1 &&

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { operationRules } from '../../generated/rules.ts';
 import { chatContextIdentifiableTypeValues } from '../../generated/schema.ts';
 import { ValidationError } from '../errors/validation-error.ts';
-import { findProblem, type Rule, validateCreateChatInput } from './validate-input.ts';
+import {
+  describe as describeValue,
+  findProblem,
+  type Rule,
+  validateCreateChatInput,
+} from './validate-input.ts';
 
 const validId = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
 const invalidId = fc.oneof(
@@ -286,6 +291,40 @@ describe('findProblem, keyword by keyword', () => {
     );
   });
 
+  it('uniqueItems compares nested arrays and objects by value; an undefined property is no property', () => {
+    const rule: Rule = { type: 'array', uniqueItems: true };
+    const c = (items: unknown[]) => findProblem(rule, items, 'f')?.problem;
+    expect(
+      c([
+        [1, 2],
+        [2, 1],
+        [[1], 2],
+      ]),
+    ).toBeUndefined();
+    expect(
+      c([
+        [1, [2]],
+        [1, [2]],
+      ]),
+    ).toBe('must not repeat an item: [1] repeats [0] (an array)');
+    expect(c([{ a: 1, b: undefined }, { a: 1 }])).toBe(
+      'must not repeat an item: [1] repeats [0] (an object)',
+    );
+    expect(
+      c([
+        { c: 1, b: 2, a: 3 },
+        { a: 3, c: 1, b: 2 },
+      ]),
+    ).toBe('must not repeat an item: [1] repeats [0] (an object)');
+    expect(c([{ a: 1 }, { a: '1' }, { b: 1 }, { a: [1] }, null, 'null', {}, []])).toBeUndefined();
+    expect(
+      c([
+        { a: 1, b: 2 },
+        { a: 2, b: 1 },
+      ]),
+    ).toBeUndefined();
+  });
+
   it('nullable: true allows null; without it the type refuses null, saying what is expected', () => {
     const list: Rule = { type: 'array', nullable: true, minItems: 1, items: { type: 'string' } };
     expect(check(list, null)).toBeUndefined();
@@ -336,5 +375,19 @@ describe('the generated rules of the chat operations', () => {
     expect(findProblem(body, { message: '😀'.repeat(2048) }, '')).toBeUndefined();
     expect(findProblem(body, { message: '😀'.repeat(2049) }, '')?.field).toBe('message');
     expect(findProblem(body, { message: '' }, '')?.field).toBe('message');
+  });
+});
+
+describe('describe (a value in an error message)', () => {
+  it('quotes strings, cutting those over 40 characters; names other kinds', () => {
+    expect(describeValue('x'.repeat(40))).toBe(JSON.stringify('x'.repeat(40)));
+    expect(describeValue('x'.repeat(41))).toBe(JSON.stringify(`${'x'.repeat(40)}...`));
+    expect(describeValue(5n)).toBe('5n');
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue([1])).toBe('an array');
+    expect(describeValue({})).toBe('an object');
+    expect(describeValue(() => 1)).toBe('a function');
+    expect(describeValue(undefined)).toBe('undefined');
+    expect(describeValue(1.5)).toBe('1.5');
   });
 });

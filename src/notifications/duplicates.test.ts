@@ -36,6 +36,39 @@ describe('notificationKey', () => {
   });
 });
 
+describe('notificationKey, exactly', () => {
+  it('PING by its time as an instant, or none; arbitrage finished by its time', () => {
+    expect(notificationKey({ notificationType: 'PING', time: '2026-11-25T10:00:00Z' })).toBe(
+      `PING ${Date.parse('2026-11-25T10:00:00Z')}`,
+    );
+    expect(notificationKey({ notificationType: 'PING' })).toBe('PING ');
+    expect(
+      notificationKey({
+        notificationType: 'CHAT_ARBITRAGE_FINISHED',
+        chatId: 2,
+        businessId: 1,
+        finishedAt: '2026-11-25T13:00:00+03:00',
+      }),
+    ).toBe(`CHAT_ARBITRAGE_FINISHED 1/2/${Date.parse('2026-11-25T10:00:00Z')}`);
+  });
+
+  it('other types: the type, then canonical JSON with keys sorted at every depth', () => {
+    expect(
+      notificationKey({
+        notificationType: 'ORDER_CREATED',
+        orderId: 5,
+        items: [{ b: 1, a: 'x' }, null, [true]],
+        buyer: { z: { y: 1, x: 2 } },
+      }),
+    ).toBe(
+      'ORDER_CREATED {"buyer":{"z":{"x":2,"y":1}},"items":[{"a":"x","b":1},null,[true]],"notificationType":"ORDER_CREATED","orderId":5}',
+    );
+    // Arrays keep their order: a different order is a different event.
+    const withItems = (items: unknown[]) => notificationKey({ notificationType: 'ORDER_CREATED', items });
+    expect(withItems([1, 2])).not.toBe(withItems([2, 1]));
+  });
+});
+
 describe('createMemoryDuplicateStore', () => {
   it('remembers the last maxKeys keys, forgetting the least recently added first', () => {
     const store = createMemoryDuplicateStore(2);

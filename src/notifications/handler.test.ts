@@ -324,6 +324,10 @@ describe('options', () => {
     [{ version: 'v'.repeat(101) }, 'version'],
     [{ timeoutMs: 0 }, 'timeoutMs'],
     [{ maxBodyBytes: 1.5 }, 'maxBodyBytes'],
+    [{ pingTimeoutMs: 0 }, 'pingTimeoutMs'],
+    [{ on: null }, 'on'],
+    [{ on: 'PING' }, 'on'],
+    [{ on: undefined }, 'on'],
     [{ senderCheck: { networks: ['10.0.0.0/33'] } }, 'senderCheck.networks[0]'],
   ] as const)('%o is refused at creation, naming %s', (options, field) => {
     expect(() => handlerWith(options as Partial<NotificationHandlerOptions>)).toThrow(
@@ -341,5 +345,175 @@ describe('the sender check', () => {
       body: { error: { type: 'UNKNOWN', message: 'sender 203.0.113.7 is not in the allowed networks' } },
     });
     expect((await checked(post(MESSAGE), { remoteAddress: '::ffff:141.8.142.77' })).status).toBe(200);
+  });
+});
+
+describe('more options', () => {
+  it('options that are not an object are refused naming options', () => {
+    for (const options of [undefined, null, 'name']) {
+      expect(() => createNotificationHandler(options as never)).toThrow(
+        expect.objectContaining({
+          field: 'options',
+          message: 'options must be an object with name, version and on',
+        }),
+      );
+    }
+  });
+
+  it('a time budget of 1 ms is allowed; 0 is refused saying why', () => {
+    expect(() => handlerWith({ timeoutMs: 1, pingTimeoutMs: 1, maxBodyBytes: 1 })).not.toThrow();
+    expect(() => handlerWith({ timeoutMs: 0 })).toThrow('timeoutMs must be an integer >= 1, got 0');
+    expect(() => handlerWith({ on: 5 as never })).toThrow(
+      'on must be an object of callbacks by notification type',
+    );
+  });
+});
+
+describe('hooks and answers in detail', () => {
+  it('the answer to a failed callback names no detail; onError hears it once, not timed out', async () => {
+    const onError = vi.fn();
+    const handler = handlerWith({
+      on: { CHAT_MESSAGE_SENT: () => Promise.reject(new Error('x')) },
+      hooks: { onError },
+    });
+    expect(await read(await handler(post(MESSAGE)))).toEqual({
+      status: 500,
+      body: { error: { type: 'UNKNOWN', message: 'the notification could not be handled; send it again' } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(onError).toHaveBeenCalledTimes(1);
+  });
+
+  it('a callback that fails after its timeout is reported again, as timed out', async () => {
+    vi.useFakeTimers();
+    const onError = vi.fn();
+    const late = new Error('failed late');
+    let fail = (_: Error) => {};
+    const handler = handlerWith({
+      on: { CHAT_MESSAGE_SENT: () => new Promise<void>((_, reject) => (fail = reject)) },
+      hooks: { onError },
+      timeoutMs: 100,
+    });
+    const answer = handler(post(MESSAGE));
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await answer).status).toBe(500);
+    const [first] = onError.mock.calls[0] ?? [];
+    expect(first.error.name).toBe('CallbackTimeoutError');
+    expect(first.error.message).toBe('the callback did not finish within 100 ms');
+    expect(first.timedOut).toBe(true);
+    fail(late);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(onError).toHaveBeenCalledTimes(2);
+    expect(onError).toHaveBeenLastCalledWith({
+      error: late,
+      notification: MESSAGE,
+      key: 'CHAT_MESSAGE_SENT 123456/987654321/5123456001',
+      timedOut: true,
+    });
+    // It failed, so a resend runs the callback again.
+  });
+
+  it('no timer outlives a delivery', async () => {
+    vi.useFakeTimers();
+    const handler = handlerWith({ on: { CHAT_MESSAGE_SENT: () => undefined } });
+    expect((await handler(post(MESSAGE))).status).toBe(200);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('onDuplicate hears the notification and its key', async () => {
+    const onDuplicate = vi.fn();
+    const handler = handlerWith({ on: { CHAT_MESSAGE_SENT: vi.fn() }, hooks: { onDuplicate } });
+    await handler(post(MESSAGE));
+    await handler(post(MESSAGE));
+    expect(onDuplicate).toHaveBeenCalledWith({
+      notification: MESSAGE,
+      key: 'CHAT_MESSAGE_SENT 123456/987654321/5123456001',
+    });
+  });
+
+  it('an async hook that rejects leaves no unhandled rejection', async () => {
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const handler = handlerWith({
+        hooks: {
+          onRefused: async () => {
+            throw new Error('metrics down');
+          },
+        },
+      });
+      expect((await handler(new Request('http://localhost/notification'))).status).toBe(405);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+
+  it('an invalid body is answered with exactly the field and the problem', async () => {
+    const answer = await read(await handlerWith()(post({ ...MESSAGE, chatId: undefined })));
+    expect(answer.body.error.message).toBe('chatId is required');
+    const notObject = await read(await handlerWith()(post(5)));
+    expect(notObject.body.error.message).toBe('body must be an object, got 5');
+  });
+
+  it('a POST without a body is not JSON: 400', async () => {
+    const request = new Request('http://localhost/notification', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect((await read(await handlerWith()(request))).body.error.message).toBe('body is not valid JSON');
+  });
+});
+
+describe('a redelivery while the first delivery runs', () => {
+  it('fails too when the first one fails', async () => {
+    let fail = () => {};
+    const callback = vi.fn(() => new Promise<void>((_, reject) => (fail = () => reject(new Error('down')))));
+    const handler = handlerWith({ on: { CHAT_MESSAGE_SENT: callback } });
+    const first = handler(post(MESSAGE));
+    const second = handler(post(MESSAGE));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    fail();
+    expect([(await first).status, (await second).status]).toEqual([500, 500]);
+    expect(callback).toHaveBeenCalledTimes(1);
+  });
+
+  it('times out on its own budget, answering 500 like the first', async () => {
+    vi.useFakeTimers();
+    let signal: AbortSignal | undefined;
+    const handler = handlerWith({
+      on: {
+        CHAT_MESSAGE_SENT: (_, context) => {
+          signal = context.signal;
+          return new Promise<void>(() => {});
+        },
+      },
+      timeoutMs: 1_000,
+    });
+    const first = handler(post(MESSAGE));
+    await vi.advanceTimersByTimeAsync(500);
+    const second = handler(post(MESSAGE));
+    await vi.advanceTimersByTimeAsync(500);
+    expect((await first).status).toBe(500);
+    expect(signal?.aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(500);
+    const answer = await read(await second);
+    expect(answer).toEqual({
+      status: 500,
+      body: { error: { type: 'UNKNOWN', message: 'handling took longer than 1000 ms; send it again' } },
+    });
+  });
+
+  it('with duplicates: false, runs the callback again at once', async () => {
+    const finishers: (() => void)[] = [];
+    const callback = vi.fn(() => new Promise<void>((resolve) => finishers.push(resolve)));
+    const handler = handlerWith({ on: { CHAT_MESSAGE_SENT: callback }, duplicates: false });
+    const first = handler(post(MESSAGE));
+    const second = handler(post(MESSAGE));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(callback).toHaveBeenCalledTimes(2);
+    for (const finish of finishers) finish();
+    expect([(await first).status, (await second).status]).toEqual([200, 200]);
   });
 });

@@ -15,4 +15,10 @@ describe('messageIdToNumber', () => {
       expect(() => messageIdToNumber(messageId)).toThrow(/^messageId must/);
     },
   );
+
+  it('refuses a value that is not a string, even one whose text would be digits', () => {
+    expect(() => messageIdToNumber(5123456001 as never)).toThrow(
+      'messageId must be a positive integer in digits, got 5123456001',
+    );
+  });
 });

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNotificationHandler, type NotificationHandlerOptions } from './handler.ts';
-import { toNodeListener } from './node-listener.ts';
+import { type NodeRequestLike, toFetchRequest, toNodeListener } from './node-listener.ts';
 
 const MESSAGE = {
   notificationType: 'CHAT_MESSAGE_SENT',
@@ -147,5 +147,126 @@ describe('toNodeListener when things go wrong', () => {
       end: () => undefined,
     };
     await expect(toNodeListener(handler())(request() as never, broken)).resolves.toBeUndefined();
+  });
+});
+
+/** A node-style request over the given chunks, without a socket unless given. */
+function nodeRequest(
+  chunks: (string | Uint8Array)[],
+  fields: Partial<NodeRequestLike> = {},
+): NodeRequestLike {
+  return {
+    headers: {},
+    async *[Symbol.asyncIterator]() {
+      yield* chunks;
+    },
+    ...fields,
+  };
+}
+
+/** A node-style response that records what was written. */
+function nodeResponse() {
+  const headers: Record<string, string> = {};
+  const written = { status: 0, headers, body: undefined as string | undefined };
+  const response = {
+    statusCode: 0,
+    setHeader(name: string, value: string) {
+      headers[name] = value;
+    },
+    end(chunk: string) {
+      written.status = this.statusCode;
+      written.body = chunk;
+    },
+  };
+  return { response, written };
+}
+
+describe('toFetchRequest', () => {
+  it('streams string and byte chunks in order, with every header, repeated ones joined', async () => {
+    const request = toFetchRequest(
+      nodeRequest(['{"a":', new TextEncoder().encode('"é"}')], {
+        method: 'post',
+        url: '/notification?x=1',
+        headers: { 'content-type': 'application/json', 'x-list': ['1', '2'], 'x-none': undefined },
+      }),
+    );
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('http://localhost/notification?x=1');
+    expect(request.headers.get('x-list')).toBe('1, 2');
+    expect(request.headers.has('x-none')).toBe(false);
+    expect(await request.text()).toBe('{"a":"é"}');
+  });
+
+  it('a body a parser already read: re-serialized, without the original length or transfer encoding', async () => {
+    const parsed = (body: unknown) =>
+      toFetchRequest(
+        nodeRequest([], {
+          method: 'POST',
+          readableEnded: true,
+          body,
+          headers: {
+            'content-length': '999',
+            'Transfer-Encoding': 'chunked',
+            'x-content-length': 'kept',
+            'content-length-note': 'kept',
+          },
+        }),
+      );
+    const request = parsed({ a: 1 });
+    expect(request.headers.get('x-content-length')).toBe('kept');
+    expect(request.headers.get('content-length-note')).toBe('kept');
+    expect(request.headers.has('transfer-encoding')).toBe(false);
+    expect(await request.text()).toBe('{"a":1}');
+    expect(await parsed('{"raw": true}').text()).toBe('{"raw": true}');
+    expect(await parsed(new TextEncoder().encode('{"b":2}')).text()).toBe('{"b":2}');
+    expect(await parsed(undefined).text()).toBe('');
+  });
+
+  it('without method or url: GET / with no body; HEAD has none either', async () => {
+    const get = toFetchRequest(nodeRequest(['ignored']));
+    expect([get.method, get.url, get.body]).toEqual(['GET', 'http://localhost/', null]);
+    expect(toFetchRequest(nodeRequest(['ignored'], { method: 'HEAD' })).body).toBeNull();
+  });
+});
+
+describe('toNodeListener with node-style objects', () => {
+  const listener = toNodeListener(handler());
+  const ping = (fields: Partial<NodeRequestLike> = {}) =>
+    nodeRequest([JSON.stringify({ notificationType: 'PING' })], {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      ...fields,
+    });
+
+  it('writes status, headers and body; no socket means no sender address', async () => {
+    const seen: unknown[] = [];
+    const withPing = toNodeListener(
+      handler({ on: { PING: (_, { remoteAddress }) => void seen.push(remoteAddress) } }),
+    );
+    const { response, written } = nodeResponse();
+    await withPing(ping(), response);
+    expect(written.status).toBe(200);
+    expect(written.headers).toEqual({ 'content-type': 'application/json' });
+    expect(JSON.parse(written.body ?? '')).toMatchObject({ name: 'mug-shop-chats', version: '1.4.2' });
+    expect(seen).toEqual([undefined]);
+  });
+
+  it('closes the connection only when the body was left unread', async () => {
+    const unread = nodeResponse();
+    await listener(ping({ readableEnded: false }), unread.response);
+    expect(unread.written.headers.connection).toBe('close');
+    const read = nodeResponse();
+    await listener(ping({ readableEnded: undefined }), read.response);
+    expect(read.written.headers.connection).toBeUndefined();
+  });
+
+  it('the last-resort 500 is JSON', async () => {
+    const { response, written } = nodeResponse();
+    await toNodeListener(() => Promise.reject(new Error('x')))(ping(), response);
+    expect(written).toEqual({
+      status: 500,
+      headers: { 'content-type': 'application/json' },
+      body: '{"error":{"type":"UNKNOWN","message":"internal error"}}',
+    });
   });
 });

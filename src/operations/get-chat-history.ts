@@ -43,6 +43,7 @@ export const getChatHistory: Operation<ValidGetChatHistoryInput, ChatHistoryPage
   name: 'getChatHistory',
   method: rules.method,
   path: rules.path,
+  // Stryker disable next-line StringLiteral: the engine only asks whether retry is 'write'; any other value is the safe policy
   retry: 'safe',
   validate(input) {
     const record = inputRecord(input, ['businessId', 'chatId', 'messageIdFrom', 'limit', 'pageToken']);

@@ -18,6 +18,7 @@ export const getChatMessage: Operation<GetChatMessageInput, ChatMessageDTO> = {
   name: 'getChatMessage',
   method: rules.method,
   path: rules.path,
+  // Stryker disable next-line StringLiteral: the engine only asks whether retry is 'write'; any other value is the safe policy
   retry: 'safe',
   validate(input) {
     const record = inputRecord(input, ['businessId', 'chatId', 'messageId']);

@@ -2,7 +2,13 @@
 // part's name, filename, media type and exact bytes, as the injected fetch receives them, on the first
 // attempt and on one sent again after a 420; the request's Content-Type multipart with its boundary.
 import { describe, expect, it } from 'vitest';
-import { createMarketClient, MAX_FILE_BYTES, type SendFileToChatInput, ValidationError } from '../index.ts';
+import {
+  createMarketClient,
+  DeliveryUnknownError,
+  MAX_FILE_BYTES,
+  type SendFileToChatInput,
+  ValidationError,
+} from '../index.ts';
 import { apiError, json, rejectionOf } from '../test-support/fake-api.ts';
 
 interface Received {
@@ -130,5 +136,97 @@ describe('sendFileToChat: the multipart body', () => {
     await market.sendFileToChat(input({ file: new Blob([BYTES], { type: 'text/plain;charset=utf-8' }) }));
     const { file } = await fileOf(received[0]);
     expect(file.type).toMatch(/^text\/plain/);
+  });
+});
+
+describe('sendFileToChat: what is refused before sending', () => {
+  const refused = async (overrides: Partial<SendFileToChatInput> | Record<string, unknown>) => {
+    const { market, received } = fileClient(sent);
+    const error = await rejectionOf(market.sendFileToChat(input(overrides as Partial<SendFileToChatInput>)));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(received).toHaveLength(0);
+    return error.message;
+  };
+
+  it('fileName: required, 1 to 255 characters, no control characters', async () => {
+    expect(await refused({ fileName: undefined })).toBe('fileName is required: the name the customer sees');
+    expect(await refused({ fileName: '' })).toBe(
+      'fileName must be 1 to 255 characters without control characters, got ""',
+    );
+    expect(await refused({ fileName: 'x'.repeat(256) })).toMatch(/^fileName must be 1 to 255 characters/);
+    expect(await refused({ fileName: 5 })).toMatch(/^fileName must be 1 to 255 characters.*got 5$/);
+    expect(await refused({ fileName: 'a\u001fb.pdf' })).toMatch(/^fileName must/);
+    expect(await refused({ fileName: 'ab.pdf\u007f' })).toMatch(/^fileName must/);
+    expect(await refused({ fileName: '\u0000' })).toMatch(/^fileName must/);
+    const { market, received } = fileClient(sent);
+    await market.sendFileToChat(input({ fileName: 'x'.repeat(255) }));
+    await market.sendFileToChat(input({ fileName: ' счёт № 5 .pdf' }));
+    expect(await Promise.all(received.map(async (r) => (await fileOf(r)).file.name))).toEqual([
+      'x'.repeat(255),
+      ' счёт № 5 .pdf',
+    ]);
+  });
+
+  it('file: a Blob or bytes, not empty', async () => {
+    expect(await refused({ file: 'bytes' })).toBe(
+      'file must be a Blob or a Uint8Array (a Node Buffer is one), got "bytes"',
+    );
+    expect(await refused({ file: new Uint8Array(0) })).toBe('file must not be empty');
+    expect(await refused({ file: new Blob([]) })).toBe('file must not be empty');
+  });
+
+  it('contentType: a media type, parameters allowed', async () => {
+    expect(await refused({ contentType: 'pdf' })).toBe(
+      'contentType must be a media type such as application/pdf, got "pdf"',
+    );
+    expect(await refused({ contentType: 5 })).toMatch(/^contentType must be a media type/);
+    expect(await refused({ contentType: 'x application/pdf' })).toMatch(/^contentType/);
+    expect(await refused({ contentType: 'application/pdf x' })).toMatch(/^contentType/);
+    expect(await refused({ contentType: 'text/plain; charset' })).toMatch(/^contentType/);
+    const { market, received } = fileClient(sent);
+    const accepted = [
+      'text/plain; charset=utf-8',
+      'text/plain ;charset=utf-8',
+      'text/plain;a="quoted value";b=c',
+      'application/vnd.ms-excel',
+    ];
+    for (const contentType of accepted) await market.sendFileToChat(input({ contentType }));
+    expect(received).toHaveLength(accepted.length);
+  });
+
+  it('a Blob without a type is sent as application/octet-stream', async () => {
+    const { market, received } = fileClient(sent);
+    await market.sendFileToChat(input({ file: new Blob([BYTES]) }));
+    expect((await fileOf(received[0])).file.type).toBe('application/octet-stream');
+  });
+
+  it('businessId and chatId are required and checked', async () => {
+    expect(await refused({ chatId: undefined })).toBe('chatId is required');
+    expect(await refused({ businessId: 0 })).toMatch(/^businessId must be >= 1/);
+  });
+});
+
+describe('sendFileToChat: request and answer', () => {
+  it('POST .../chats/file/send?chatId=', async () => {
+    const urls: string[] = [];
+    const market = createMarketClient({
+      apiKey: 'k',
+      baseUrl: 'https://api.example.test',
+      fetch: async (request: Request) => {
+        urls.push(`${request.method} ${request.url}`);
+        return sent();
+      },
+    });
+    await market.sendFileToChat(input({ businessId: 12, chatId: 7 }));
+    expect(urls).toEqual(['POST https://api.example.test/v2/businesses/12/chats/file/send?chatId=7']);
+  });
+
+  it('a write: a 503 is not sent again; a 200 that is not OK names the operation', async () => {
+    const { market, received } = fileClient(() => apiError(503, 'INTERNAL', 'x'), sent);
+    expect(await rejectionOf(market.sendFileToChat(input()))).toBeInstanceOf(DeliveryUnknownError);
+    expect(received).toHaveLength(1);
+    const pending = fileClient(() => json(200, { status: 'ERROR' }));
+    const error = await rejectionOf(pending.market.sendFileToChat(input()));
+    expect(error.message).toMatch(/^sendFileToChat: /);
   });
 });
