@@ -51,7 +51,10 @@ describe('createMarketClient options', () => {
   it('without a fetch option, the global fetch is used, looked up at call time', async () => {
     const api = fakeApi(chat());
     const market = createMarketClient({ apiKey: 'k' });
-    vi.stubGlobal('fetch', api.fetch);
+    // The engine calls the global fetch as fetch(url, init); raw calls it with a Request.
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) =>
+      api.fetch(new Request(input, init)),
+    );
     expect(await market.createChat(INPUT)).toEqual({ chatId: 1 });
     expect(api.sent.map((request) => request.url)).toEqual([
       'https://api.partner.market.yandex.ru/v2/businesses/1/chats/new',
