@@ -96,6 +96,7 @@ function checkFileName(name: unknown): string {
 }
 
 function checkContentType(type: unknown): string {
+  // Stryker disable next-line StringLiteral: FormData sends a part without a type as application/octet-stream too; the name says it
   if (type === undefined) return 'application/octet-stream';
   if (typeof type !== 'string' || !MEDIA_TYPE.test(type)) {
     throw new ValidationError(
