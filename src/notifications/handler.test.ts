@@ -114,6 +114,8 @@ describe('an invalid body', () => {
     ['no notificationType', { chatId: 1 }, 'notificationType is required'],
     ['an empty notificationType', { notificationType: '' }, 'notificationType'],
     ['an array', [MESSAGE], 'body must be an object'],
+    ['JSON null', null, 'body must be an object, got null'],
+    ['a JSON string', '"text"', 'body must be an object'],
     ['not JSON', '{"notificationType":', 'body is not valid JSON'],
   ];
   it.each(cases)(

@@ -18,9 +18,11 @@ function isModelledType(type: string): type is ModelledNotificationType {
 export function checkNotification(value: unknown): CheckedNotification {
   // Any notification: an object with a non-empty string `notificationType`; then its own type's rule.
   const anyProblem = findProblem(notificationRules.other, value, '');
-  const type = (value as { notificationType: string }).notificationType;
-  const modelled = anyProblem === undefined && isModelledType(type);
-  const problem = anyProblem ?? (modelled ? findProblem(byType[type] as Rule, value, '') : undefined);
+  // JSON `null` is a body too: the rule above names it; reading its type must not throw meanwhile.
+  const type = (value as { notificationType: string } | null)?.notificationType;
+  const modelled = anyProblem === undefined && type !== undefined && isModelledType(type);
+  const problem =
+    anyProblem ?? (modelled ? findProblem(byType[type as string] as Rule, value, '') : undefined);
   if (problem !== undefined) return { ok: false, message: `${problem.field || 'body'} ${problem.problem}` };
   return { ok: true, notification: value as Notification, modelled };
 }
