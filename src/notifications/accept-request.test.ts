@@ -99,43 +99,14 @@ describe('refusals', () => {
     const { handler: small } = handlerWith({ maxBodyBytes: PING.length - 1 });
     expect((await small(request(PING, { 'content-type': 'application/json' }))).status).toBe(413);
     // A stream with no declared length, over the limit only in its second chunk.
-    const chunks = [PING.slice(0, 5), PING.slice(5)].map((text) => new TextEncoder().encode(text));
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const next = chunks.shift();
-        if (next === undefined) controller.close();
-        else controller.enqueue(next);
-      },
-    });
-    const streamed = new Request('http://localhost/notification', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: stream,
-      duplex: 'half',
-    } as RequestInit);
-    expect((await small(streamed)).status).toBe(413);
+    expect((await small(streamedRequest([PING.slice(0, 5), PING.slice(5)]))).status).toBe(413);
   });
 
   it('a body split in chunks is joined in order', async () => {
     const onOther = vi.fn();
     const { handler } = handlerWith({ onOther });
     const text = JSON.stringify({ notificationType: 'ORDER_CREATED', orderId: 123456789 });
-    const chunks = [text.slice(0, 10), text.slice(10, 20), text.slice(20)].map((t) =>
-      new TextEncoder().encode(t),
-    );
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const next = chunks.shift();
-        if (next === undefined) controller.close();
-        else controller.enqueue(next);
-      },
-    });
-    const streamed = new Request('http://localhost/notification', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: stream,
-      duplex: 'half',
-    } as RequestInit);
+    const streamed = streamedRequest([text.slice(0, 10), text.slice(10, 20), text.slice(20)]);
     expect((await handler(streamed)).status).toBe(200);
     expect(onOther.mock.calls[0]?.[0]).toEqual({ notificationType: 'ORDER_CREATED', orderId: 123456789 });
   });
@@ -169,3 +140,21 @@ describe('refusals', () => {
     expect(seen).toEqual(['5.45.207.10']);
   });
 });
+
+/** A JSON POST whose body arrives as these chunks, with no declared length. */
+function streamedRequest(texts: string[]): Request {
+  const chunks = texts.map((text) => new TextEncoder().encode(text));
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = chunks.shift();
+      if (next === undefined) controller.close();
+      else controller.enqueue(next);
+    },
+  });
+  return new Request('http://localhost/notification', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: stream,
+    duplex: 'half',
+  } as RequestInit);
+}
