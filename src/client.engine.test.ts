@@ -139,6 +139,38 @@ describe('limits()', () => {
     expect(limits).toEqual([2, 3, 4]);
   });
 
+  it("steps back up within the second when the quota counter shows that the others' calls stopped", async () => {
+    const parallel = apiError(420, 'LIMIT', 'parallel', { 'X-RateLimit-Resource-Remaining': '30' });
+    /** 200s after 10 ms whose Remaining drops by `step` per call of ours: step - 1 calls of others each. */
+    const counting = (step: number) => {
+      let remaining = 30;
+      return () =>
+        new Promise<Response>((resolve) => {
+          remaining -= step;
+          const headers = { 'X-RateLimit-Resource-Remaining': String(remaining) };
+          setTimeout(() => resolve(ok(1, headers)), 10);
+        });
+    };
+    const limitsAfter = async (step: number) => {
+      const { market } = client([parallel, counting(step)]);
+      const lowering = market.createChat(ORDER); // alone in flight at its 420: to 1
+      await vi.advanceTimersByTimeAsync(0);
+      const limits: number[] = [];
+      const calls = Array.from({ length: 12 }, () =>
+        market.createChat(ORDER).then(() => limits.push(market.limits(123).inFlight.limit)),
+      );
+      await vi.runAllTimersAsync();
+      await Promise.all([lowering, ...calls]);
+      return limits;
+    };
+    // Nobody else (the counter drops by ours alone): 1, 2, 3 and 4 in flight, each after a round of ours.
+    expect(await limitsAfter(1)).toEqual([1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4]);
+    expect(Date.now() - START).toBeLessThan(1_000);
+    vi.setSystemTime(START);
+    // Two calls of others per call of ours (1 + 2 of 4 slots): one slot may be free, but it is not two.
+    expect(await limitsAfter(3)).toEqual(Array(12).fill(1));
+  });
+
   it('forgets a lowered in-flight limit after a minute without calls', async () => {
     const parallel = apiError(420, 'LIMIT', 'parallel', { 'X-RateLimit-Resource-Remaining': '30' });
     const { market } = client([parallel, ok(1)]);

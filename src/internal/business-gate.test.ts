@@ -195,6 +195,82 @@ describe('BusinessGate', () => {
       for (const release of releases) release?.();
     });
 
+    describe("steps up sooner when the others' calls leave a slot unused", () => {
+      /** A gate of 4 lowered to 1 (one call of ours was in flight at a 420) at t = 0. */
+      async function loweredToOne() {
+        const gate = new BusinessGate(4);
+        const release = await gate.acquire(1, undefined, WAIT, timeout);
+        gate.congested(1, 0);
+        release();
+        return gate;
+      }
+
+      it('alone (no calls of others): a step per round of ours, up to the maximum, long before a second', async () => {
+        const gate = await loweredToOne();
+        const limits: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          gate.succeeded(1, 10, 0);
+          limits.push(gate.stats(1).limit);
+        }
+        // At 1: one success is a round; at 2: two; at 3: three (one free slot is enough with nobody else).
+        expect(limits).toEqual([2, 2, 3, 3, 3, 4]);
+      });
+
+      it('with others about, only while two slots are free: they may step up at the same moment', async () => {
+        const gate = await loweredToOne();
+        gate.succeeded(1, 10, 1); // 1 of ours + 1 of theirs: 2 free
+        expect(gate.stats(1).limit).toBe(2);
+        gate.succeeded(1, 20, 1);
+        gate.succeeded(1, 30, 1); // 2 of ours + 2 of theirs: full
+        expect(gate.stats(1).limit).toBe(2);
+        gate.succeeded(1, 40, 0.5); // 2 + 1: one free, not two
+        expect(gate.stats(1).limit).toBe(2);
+        gate.succeeded(1, 50, 0); // nobody else: a step
+        expect(gate.stats(1).limit).toBe(3);
+      });
+
+      it('a step the others prove wrong (a 420 next) doubles the round asked for the next one', async () => {
+        const gate = await loweredToOne();
+        gate.succeeded(1, 10, 0);
+        expect(gate.stats(1).limit).toBe(2);
+        const releases = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
+        gate.congested(1, 20); // back to 1, one miss
+        for (const release of releases) release();
+        gate.succeeded(1, 30, 0);
+        expect(gate.stats(1).limit).toBe(1); // one success is no longer a round
+        gate.succeeded(1, 40, 0);
+        expect(gate.stats(1).limit).toBe(2);
+        // A 420 after a step of the clock does not count as a miss: the next round is as long as before.
+        for (let i = 0; i < 8; i++) gate.succeeded(1, 2_000, 9);
+        expect(gate.stats(1).limit).toBe(3);
+        const three = await Promise.all([1, 2, 3].map(() => gate.acquire(1, undefined, WAIT, timeout)));
+        gate.congested(1, 2_100); // to 2; still one miss
+        for (const release of three) release();
+        gate.succeeded(1, 2_200, 0);
+        gate.succeeded(1, 2_300, 0);
+        gate.succeeded(1, 2_400, 0);
+        expect(gate.stats(1).limit).toBe(2);
+        gate.succeeded(1, 2_500, 0); // 2 per slot x 2 slots
+        expect(gate.stats(1).limit).toBe(3);
+      });
+
+      it('a minute idle forgets the misses with the lowered limit', async () => {
+        const gate = await loweredToOne();
+        gate.succeeded(1, 10, 0);
+        const releases = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
+        gate.congested(1, 20);
+        for (const release of releases) release();
+        vi.setSystemTime(Date.now() + 60_000);
+        (await gate.acquire(1, undefined, WAIT, timeout))();
+        expect(gate.stats(1).limit).toBe(4);
+        const four = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
+        gate.congested(1, Date.now()); // to 1, no miss: the last step was no peer step
+        for (const release of four) release();
+        gate.succeeded(1, Date.now(), 0);
+        expect(gate.stats(1).limit).toBe(2);
+      });
+    });
+
     it('successes of a business at its maximum, or never seen, change nothing', () => {
       const gate = new BusinessGate(4);
       gate.succeeded(7, 5_000);

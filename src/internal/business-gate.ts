@@ -8,6 +8,10 @@ interface Lane {
   /** When the limit last changed (ms), and the successes since: a step up needs both a second and a run. */
   changedAt: number;
   successes: number;
+  /** Whether the last step up came from what the others' calls showed, not from a calm second. */
+  raisedForPeers: boolean;
+  /** Steps up for the others' calls that a parallel-limit 420 proved wrong: each doubles the proof asked. */
+  peerMisses: number;
   /** When the lane last went idle (nothing in flight or waiting), if it has. */
   idleSince: number | undefined;
 }
@@ -22,8 +26,10 @@ export interface GateStats {
  * The in-flight slots of each business, granted in FIFO order. Yandex allows 4 requests in flight per
  * business across all methods, and the seller's other integrations and replicas share them: a 420 with
  * quota left says they are busy, so the gate lowers this business's limit (to what was in flight and
- * admitted), and raises it back one step at a time while calls succeed (at most one a second, after four
- * successes per slot), up to the maximum: each step up is a probe that may cost one more 420.
+ * admitted), and raises it back one step at a time while calls succeed, up to the maximum: after a second
+ * and four successes per slot, or after one round of ours when the shared quota counter shows the others'
+ * calls leave a slot unused (two slots if others are about: they step up too). Each step up is a probe that
+ * may cost one more 420.
  */
 export class BusinessGate {
   readonly #lanes = new Map<number, Lane>();
@@ -77,6 +83,8 @@ export class BusinessGate {
     const lane = this.#lane(businessId);
     const others = lane.active - 1;
     lane.limit = Math.max(1, Math.min(lane.limit - 1, others));
+    if (lane.raisedForPeers) lane.peerMisses++;
+    lane.raisedForPeers = false;
     lane.changedAt = now;
     lane.successes = 0;
     return others;
@@ -85,14 +93,23 @@ export class BusinessGate {
   /**
    * A success: one more in flight once a second has passed since the last change and the business had
    * four successes per slot meanwhile (time spent idle, e.g. held for quota, does not count as calm).
+   * Sooner when `othersPerOwn` (calls others made per call of ours, PeerTraffic) shows a whole slot unused
+   * after a round of ours at this limit; each such step that a 420 proves wrong doubles the round asked.
    */
-  succeeded(businessId: number, now: number): void {
+  succeeded(businessId: number, now: number, othersPerOwn?: number): void {
     const lane = this.#lanes.get(businessId);
     if (lane === undefined || lane.limit === this.#max) return;
     lane.successes++;
-    if (now - lane.changedAt < RAISE_AFTER_MS || lane.successes < RAISE_AFTER_SUCCESSES_PER_SLOT * lane.limit)
-      return;
+    const calm =
+      now - lane.changedAt >= RAISE_AFTER_MS && lane.successes >= RAISE_AFTER_SUCCESSES_PER_SLOT * lane.limit;
+    const slotUnused =
+      othersPerOwn !== undefined &&
+      lane.successes >= lane.limit * 2 ** lane.peerMisses &&
+      // With others about, two slots: they read the same counter and may step up at the same moment.
+      lane.limit * (1 + othersPerOwn) <= this.#max - (othersPerOwn > 0 ? 2 : 1);
+    if (!calm && !slotUnused) return;
     lane.limit++;
+    lane.raisedForPeers = !calm;
     lane.changedAt = now;
     lane.successes = 0;
     this.#grantWaiting(businessId, lane);
@@ -106,7 +123,16 @@ export class BusinessGate {
   #lane(businessId: number): Lane {
     let lane = this.#lanes.get(businessId);
     if (lane === undefined) {
-      lane = { limit: this.#max, active: 0, waiting: [], changedAt: 0, successes: 0, idleSince: undefined };
+      lane = {
+        limit: this.#max,
+        active: 0,
+        waiting: [],
+        changedAt: 0,
+        successes: 0,
+        raisedForPeers: false,
+        peerMisses: 0,
+        idleSince: undefined,
+      };
       this.#lanes.set(businessId, lane);
     }
     return lane;
@@ -126,7 +152,10 @@ export class BusinessGate {
    * or idle proves nothing), and after a long pause the lowered limit is forgotten.
    */
   #resume(lane: Lane, now: number): void {
-    if (lane.idleSince !== undefined && now - lane.idleSince >= FORGET_AFTER_IDLE_MS) lane.limit = this.#max;
+    if (lane.idleSince !== undefined && now - lane.idleSince >= FORGET_AFTER_IDLE_MS) {
+      lane.limit = this.#max;
+      lane.peerMisses = 0;
+    }
     lane.idleSince = undefined;
     lane.changedAt = now;
     lane.successes = 0;

@@ -20,6 +20,7 @@ import { BodyTooLargeError, limitBody } from './body-limit.ts';
 import { BusinessGate, type GateStats } from './business-gate.ts';
 import { describeCause, isDecodingFailure, isNotConnected, isRefusedUrl } from './fetch-failure.ts';
 import type { Operation } from './operation.ts';
+import { PeerTraffic } from './peer-traffic.ts';
 import { PlainRequest } from './plain-request.ts';
 import { QuotaBook } from './quota-book.ts';
 import { type Failure, type FailureKind, type Outcome, readResponse } from './read-response.ts';
@@ -79,6 +80,7 @@ export function createEngine(settings: EngineSettings) {
   const send = client.request.bind(client) as unknown as SendRequest;
   const gate = new BusinessGate(settings.maxInFlight);
   const quotas = new QuotaBook();
+  const peers = new PeerTraffic();
   const clock = new ServerClock();
   const host = new URL(baseUrl).host;
   const operationsSeen = new Set<string>();
@@ -140,12 +142,16 @@ export function createEngine(settings: EngineSettings) {
         // Before the slot is released: the gate lowers the limit to what else is in flight.
         if (!outcome.ok && outcome.failure.kind === 'parallel-limit') {
           othersInFlight = gate.congested(businessId, Date.now());
+          peers.forget(businessId); // what others did before says nothing of what they do now
         }
       } finally {
         release();
       }
       if (outcome.ok) {
-        gate.succeeded(businessId, Date.now());
+        const { limit } = gate.stats(businessId);
+        const othersPerOwn =
+          limit < settings.maxInFlight ? peers.othersPerOwn(businessId, operation.name, limit) : undefined;
+        gate.succeeded(businessId, Date.now(), othersPerOwn);
         return outcome.value;
       }
       const { failure } = outcome;
@@ -367,6 +373,13 @@ export function createEngine(settings: EngineSettings) {
       const resetAtLocal =
         rateLimit.resetAt === undefined ? undefined : clock.toLocal(rateLimit.resetAt.getTime());
       quotas.observe(rateLimit, operation.name, resetAtLocal);
+      // Only while the business's limit is lowered: that is when the gate asks what the others do.
+      if (
+        response.ok &&
+        rateLimit.remaining !== undefined &&
+        gate.stats(businessId).limit < settings.maxInFlight
+      )
+        peers.observe(businessId, operation.name, rateLimit.remaining);
     }
     // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
     if (hooks.onResponse !== undefined) {
