@@ -171,6 +171,31 @@ describe('limits()', () => {
     expect(await limitsAfter(3)).toEqual(Array(12).fill(1));
   });
 
+  it('counts every answer of ours that carries Remaining as ours (a 500 too), and skips one without it', async () => {
+    const parallel = apiError(420, 'LIMIT', 'parallel', { 'X-RateLimit-Resource-Remaining': '30' });
+    const remaining = (value: number) => ({ 'X-RateLimit-Resource-Remaining': String(value) });
+    /** The limit after calls one at a time; the first is alone in flight at its 420: to 1. */
+    const limitAfter = async (script: Reply[], calls: number) => {
+      const { market } = client([parallel, ...script]);
+      for (let i = 0; i < calls; i++) {
+        const call = market.createChat(ORDER);
+        await vi.runAllTimersAsync();
+        await call;
+      }
+      return market.limits(123).inFlight.limit;
+    };
+    // 29, then 28 (a 500 of ours, retried) and 26: one call of others per call of ours, a step up.
+    const fiveHundred = (headers = {}) => apiError(500, 'INTERNAL_ERROR', 'x', headers);
+    expect(
+      await limitAfter([ok(1, remaining(29)), fiveHundred(remaining(28)), ok(1, remaining(26))], 2),
+    ).toBe(2);
+    // Were the 500 not ours, 29 to 26 would be two calls of others for one of ours: no step.
+    expect(await limitAfter([ok(1, remaining(29)), fiveHundred(), ok(1, remaining(26))], 2)).toBe(1);
+    // An answer without Remaining (here with Limit only) says nothing: 29 then 28 follow each other, a step up.
+    const limitOnly = ok(1, { 'X-RateLimit-Resource-Limit': '1000' });
+    expect(await limitAfter([ok(1, remaining(29)), limitOnly, ok(1, remaining(28))], 3)).toBe(2);
+  });
+
   it('forgets a lowered in-flight limit after a minute without calls', async () => {
     const parallel = apiError(420, 'LIMIT', 'parallel', { 'X-RateLimit-Resource-Remaining': '30' });
     const { market } = client([parallel, ok(1)]);

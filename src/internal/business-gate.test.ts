@@ -254,6 +254,34 @@ describe('BusinessGate', () => {
         expect(gate.stats(1).limit).toBe(3);
       });
 
+      it('only a step for the peers can be proved wrong: two 420s in a row are no miss', async () => {
+        const gate = await loweredToOne();
+        const release = await gate.acquire(1, undefined, WAIT, timeout);
+        gate.congested(1, 10); // still 1
+        release();
+        gate.succeeded(1, 20, 0); // one round at 1, as with no miss
+        expect(gate.stats(1).limit).toBe(2);
+      });
+
+      it('a lane back at its maximum and idle forgets its misses', async () => {
+        const gate = await loweredToOne();
+        gate.succeeded(1, 10, 0); // a peer step to 2 ...
+        const two = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
+        gate.congested(1, 20); // ... proved wrong: one miss, back to 1
+        for (const release of two) release();
+        gate.succeeded(1, 30, 0);
+        expect(gate.stats(1).limit).toBe(1); // a round is two successes now
+        gate.succeeded(1, 40, 0);
+        for (let i = 0; i < 4 + 6; i++) gate.succeeded(1, 50, 0); // 2 x 2 at 2, 2 x 3 at 3: a peer step to 4
+        expect(gate.stats(1).limit).toBe(4);
+        (await gate.acquire(1, undefined, WAIT, timeout))(); // back at 4 and idle: the lane goes
+        const again = await gate.acquire(1, undefined, WAIT, timeout);
+        gate.congested(1, 1_300); // alone in flight: to 1
+        again();
+        gate.succeeded(1, 1_400, 0); // one success is a round again: the misses went with the idle lane
+        expect(gate.stats(1).limit).toBe(2);
+      });
+
       it('a minute idle forgets the misses with the lowered limit', async () => {
         const gate = await loweredToOne();
         gate.succeeded(1, 10, 0);
@@ -271,10 +299,14 @@ describe('BusinessGate', () => {
       });
     });
 
-    it('successes of a business at its maximum, or never seen, change nothing', () => {
+    it('successes of a business at its maximum, or never seen, change nothing', async () => {
       const gate = new BusinessGate(4);
       gate.succeeded(7, 5_000);
       expect(gate.stats(7)).toEqual({ limit: 4, active: 0, waiting: 0 });
+      const release = await gate.acquire(8, undefined, WAIT, timeout);
+      for (let i = 0; i < 20; i++) gate.succeeded(8, 5_000 + i * 100, 0); // calm and alone, and still 4
+      expect(gate.stats(8)).toEqual({ limit: 4, active: 1, waiting: 0 });
+      release();
     });
 
     it('a lane back at its maximum and idle is forgotten; one still lowered is kept', async () => {

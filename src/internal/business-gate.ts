@@ -51,7 +51,7 @@ export class BusinessGate {
   ): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const lane = this.#lane(businessId);
-    if (lane.idleSince !== undefined) this.#resume(lane, Date.now());
+    if (lane.idleSince !== undefined) this.#resume(lane, lane.idleSince, Date.now());
     // Stryker disable next-line ConditionalExpression: grants keep no one waiting while a slot is free; FIFO if that changes
     if (lane.active < lane.limit && lane.waiting.length === 0) {
       lane.active++;
@@ -103,6 +103,7 @@ export class BusinessGate {
     const calm =
       now - lane.changedAt >= RAISE_AFTER_MS && lane.successes >= RAISE_AFTER_SUCCESSES_PER_SLOT * lane.limit;
     const slotUnused =
+      // Stryker disable next-line ConditionalExpression: for the types; an undefined makes the product NaN, which no comparison passes
       othersPerOwn !== undefined &&
       lane.successes >= lane.limit * 2 ** lane.peerMisses &&
       // With others about, two slots: they read the same counter and may step up at the same moment.
@@ -151,8 +152,8 @@ export class BusinessGate {
    * Calls come again after a pause: a calm period counts only while calls run (time spent held for quota
    * or idle proves nothing), and after a long pause the lowered limit is forgotten.
    */
-  #resume(lane: Lane, now: number): void {
-    if (lane.idleSince !== undefined && now - lane.idleSince >= FORGET_AFTER_IDLE_MS) {
+  #resume(lane: Lane, idleSince: number, now: number): void {
+    if (now - idleSince >= FORGET_AFTER_IDLE_MS) {
       lane.limit = this.#max;
       lane.peerMisses = 0;
     }
@@ -168,7 +169,8 @@ export class BusinessGate {
       released = true;
       lane.active--;
       this.#grantWaiting(businessId, lane);
-      if (lane.active > 0 || lane.waiting.length > 0) return;
+      // Nobody waits when none of ours is in flight: the limit is at least 1, and slots go to the waiting first.
+      if (lane.active > 0) return;
       // An idle lane at full limit holds nothing worth keeping.
       if (lane.limit === this.#max) this.#lanes.delete(businessId);
       else lane.idleSince = Date.now();

@@ -150,6 +150,7 @@ export function createEngine(settings: EngineSettings) {
       if (outcome.ok) {
         const { limit } = gate.stats(businessId);
         const othersPerOwn =
+          // Stryker disable next-line ConditionalExpression,EqualityOperator: only saves the lookup; the gate ignores successes at its maximum
           limit < settings.maxInFlight ? peers.othersPerOwn(businessId, operation.name, limit) : undefined;
         gate.succeeded(businessId, Date.now(), othersPerOwn);
         return outcome.value;
@@ -373,13 +374,15 @@ export function createEngine(settings: EngineSettings) {
       const resetAtLocal =
         rateLimit.resetAt === undefined ? undefined : clock.toLocal(rateLimit.resetAt.getTime());
       quotas.observe(rateLimit, operation.name, resetAtLocal);
-      // Only while the business's limit is lowered: that is when the gate asks what the others do.
+      // Every answer that carries Remaining: one of ours admitted (a 420 is not, but its congestion forgets
+      // the values). Only while the business's limit is lowered, when the gate asks what the others do.
       if (
-        response.ok &&
         rateLimit.remaining !== undefined &&
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: only saves the work; a congestion forgets what was seen before it
         gate.stats(businessId).limit < settings.maxInFlight
-      )
+      ) {
         peers.observe(businessId, operation.name, rateLimit.remaining);
+      }
     }
     // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
     if (hooks.onResponse !== undefined) {

@@ -19,7 +19,7 @@ describe('PeerTraffic', () => {
     const peers = new PeerTraffic();
     for (const remaining of [20, 18, 19]) peers.observe(1, 'getChats', remaining);
     expect(peers.othersPerOwn(1, 'getChats', 2)).toBe(0);
-    peers.observe(1, 'getChats', 19);
+    peers.observe(1, 'getChats', 19); // e.g. a header repeated by a proxy
     expect(peers.othersPerOwn(1, 'getChats', 1)).toBe(0);
   });
 
@@ -36,6 +36,8 @@ describe('PeerTraffic', () => {
     expect(peers.othersPerOwn(1, 'getChats', 1)).toBeUndefined();
     peers.observe(1, 'getChats', 38);
     expect(peers.othersPerOwn(1, 'getChats', 1)).toBe(0);
+    peers.observe(1, 'getChats', 39); // the highest again: only a new window says a value twice
+    expect(peers.othersPerOwn(1, 'getChats', 1)).toBeUndefined();
   });
 
   it('keeps the last 8 values of ours', () => {

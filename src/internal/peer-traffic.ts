@@ -13,8 +13,9 @@ export class PeerTraffic {
   observe(businessId: number, operation: string, remaining: number): void {
     const key = `${businessId} ${operation}`;
     const values = this.#seen.get(key);
-    // A value above every one kept is a new window: the old values are from another counter.
-    if (values === undefined || remaining > Math.max(...values)) {
+    // A value not below every one kept is a new window (each admission takes one, so a window never
+    // says a value twice): the old values are from another counter.
+    if (values === undefined || remaining >= Math.max(...values)) {
       this.#seen.set(key, [remaining]);
       return;
     }
