@@ -266,13 +266,31 @@ describe('the server clock', () => {
     },
   );
 
-  it('with a server an hour ahead, the wait is still within the second the headers allow', async () => {
-    const headers = { Date: 'Wed, 25 Nov 2026 13:00:00 GMT', ...until('Wed, 25 Nov 2026 13:00:01 GMT') };
-    const { market, sent } = client([apiError(420, 'LIMIT', 'quota', headers), ok(2)]);
+  it.each([
+    ['a quota 420', (headers: Record<string, string>) => apiError(420, 'LIMIT', 'quota', headers)],
+    ['a 200 that used the last call', (headers: Record<string, string>) => ok(1, headers)],
+  ])(
+    'with a server an hour ahead, the wait after %s is still within the second the headers allow',
+    async (_, reply) => {
+      const headers = { Date: 'Wed, 25 Nov 2026 13:00:00 GMT', ...until('Wed, 25 Nov 2026 13:00:01 GMT') };
+      const { market, sent } = client([reply(headers), ok(2)]);
+      const first = settleLater(market.createChat(ORDER));
+      await vi.advanceTimersByTimeAsync(0);
+      const second = market.createChat(ORDER);
+      await vi.runAllTimersAsync();
+      await first;
+      await second;
+      expect(offsets(sent).slice(0, 2)).toEqual([0, 500]); // the middle of what Date allows: between 0 and 1000
+    },
+  );
+
+  it('with a server an hour ahead, a Retry-After date of a 503 without rate-limit headers is read on its clock', async () => {
+    const headers = { Date: 'Wed, 25 Nov 2026 13:00:00 GMT', 'Retry-After': 'Wed, 25 Nov 2026 13:00:02 GMT' };
+    const { market, sent } = client([apiError(503, 'UNAVAILABLE', 'later', headers), ok(2)]);
     const result = market.createChat(ORDER);
     await vi.runAllTimersAsync();
     await result;
-    expect(offsets(sent)).toEqual([0, 500]); // the middle of what Date allows: between 0 and 1000
+    expect(offsets(sent)).toEqual([0, 1_500]);
   });
 
   it('a hold just at maxRetryDelayMs is waited for; one past it fails at once', async () => {
