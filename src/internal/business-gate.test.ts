@@ -165,14 +165,14 @@ describe('BusinessGate', () => {
       const limits: number[] = [];
       // 4 successes within the second: no step; the 5th, a second on: to 2 (counts start over).
       for (const at of [10_100, 10_200, 10_300, 10_400, 11_000]) {
-        gate.succeeded(1, at);
+        gate.succeeded(1, at, 'createChat');
         limits.push(gate.stats(1).limit);
       }
       expect(limits).toEqual([1, 1, 1, 1, 2]);
       // A second later but only 7 successes at a limit of 2: no step; the 8th: to 3, the maximum.
-      for (let i = 0; i < 7; i++) gate.succeeded(1, 12_000);
+      for (let i = 0; i < 7; i++) gate.succeeded(1, 12_000, 'createChat');
       expect(gate.stats(1).limit).toBe(2);
-      gate.succeeded(1, 12_000);
+      gate.succeeded(1, 12_000, 'createChat');
       expect(gate.stats(1).limit).toBe(3);
       await vi.advanceTimersByTimeAsync(0);
       expect(log).toEqual(['b', 'c']);
@@ -184,18 +184,20 @@ describe('BusinessGate', () => {
       const gate = new BusinessGate(4);
       const releases = await Promise.all([1, 2, 3].map(() => gate.acquire(1, undefined, WAIT, timeout)));
       gate.congested(1, 0); // 3 in flight: to 2
-      for (let i = 0; i < 3; i++) gate.succeeded(1, 500);
+      for (let i = 0; i < 3; i++) gate.succeeded(1, 500, 'createChat');
       gate.congested(1, 900); // 3 in flight, limit 2: to 1
-      for (let i = 0; i < 3; i++) gate.succeeded(1, 1_500);
+      for (let i = 0; i < 3; i++) gate.succeeded(1, 1_500, 'createChat');
       expect(gate.stats(1).limit).toBe(1);
-      gate.succeeded(1, 1_800); // 4 successes, but only 900 ms
+      gate.succeeded(1, 1_800, 'createChat'); // 4 successes, but only 900 ms
       expect(gate.stats(1).limit).toBe(1);
-      gate.succeeded(1, 1_900);
+      gate.succeeded(1, 1_900, 'createChat');
       expect(gate.stats(1).limit).toBe(2);
       for (const release of releases) release?.();
     });
 
-    describe("steps up sooner when the others' calls leave a slot unused", () => {
+    describe("steps up sooner when the quota counter shows the others' calls leave a slot unused", () => {
+      const WINDOW = 2_000_000;
+
       /** A gate of 4 lowered to 1 (one call of ours was in flight at a 420) at t = 0. */
       async function loweredToOne() {
         const gate = new BusinessGate(4);
@@ -205,106 +207,99 @@ describe('BusinessGate', () => {
         return gate;
       }
 
-      it('alone (no calls of others): a step per round of ours, up to the maximum, long before a second', async () => {
-        const gate = await loweredToOne();
-        const limits: number[] = [];
-        for (let i = 0; i < 6; i++) {
-          gate.succeeded(1, 10, 0);
-          limits.push(gate.stats(1).limit);
+      /** Successes of ours at `at` ms whose answers said these Remaining values of createChat. */
+      function succeed(gate: BusinessGate, at: number, ...remaining: number[]) {
+        for (const value of remaining) {
+          gate.admitted(1, 'createChat', value, WINDOW);
+          gate.succeeded(1, at, 'createChat');
         }
-        // At 1: one success is a round; at 2: two; at 3: three (one free slot is enough with nobody else).
-        expect(limits).toEqual([2, 2, 3, 3, 3, 4]);
+      }
+
+      /** The limit after each success. */
+      function limitsOf(gate: BusinessGate, at: number, ...remaining: number[]) {
+        return remaining.map((value) => {
+          succeed(gate, at, value);
+          return gate.stats(1).limit;
+        });
+      }
+
+      it('alone (the counter falls by ours only): a step per round of ours, up to 4, long before a second', async () => {
+        const gate = await loweredToOne();
+        // At 1 a round is one success (and two values make a gap), at 2 two, at 3 three: one free slot will do.
+        expect(limitsOf(gate, 10, 30, 29, 28, 27, 26, 25, 24)).toEqual([1, 2, 2, 3, 3, 3, 4]);
       });
 
       it('with others about, only while two slots are free: they may step up at the same moment', async () => {
         const gate = await loweredToOne();
-        gate.succeeded(1, 10, 1); // 1 of ours + 1 of theirs: 2 free
-        expect(gate.stats(1).limit).toBe(2);
-        gate.succeeded(1, 20, 1);
-        gate.succeeded(1, 30, 1); // 2 of ours + 2 of theirs: full
-        expect(gate.stats(1).limit).toBe(2);
-        gate.succeeded(1, 40, 0.5); // 2 + 1: one free, not two
-        expect(gate.stats(1).limit).toBe(2);
-        gate.succeeded(1, 50, 0); // nobody else: a step
-        expect(gate.stats(1).limit).toBe(3);
+        expect(limitsOf(gate, 10, 30, 28)).toEqual([1, 2]); // one call of theirs per ours: 1 + 1 of 4
+        expect(limitsOf(gate, 20, 26, 24)).toEqual([2, 2]); // 2 of ours + 2 of theirs: full
+        expect(limitsOf(gate, 30, 23, 21)).toEqual([2, 2]); // 24, 23, 21: 2 + 1, one free, not two
+        expect(limitsOf(gate, 40, 20, 19)).toEqual([2, 3]); // nobody else: a step
       });
 
-      it('a step the others prove wrong (a 420 next) doubles the round asked for the next one', async () => {
+      it('reads the values in any order, and a value said twice is no call of others', async () => {
         const gate = await loweredToOne();
-        gate.succeeded(1, 10, 0);
-        expect(gate.stats(1).limit).toBe(2);
-        const releases = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
-        gate.congested(1, 20); // back to 1, one miss
-        for (const release of releases) release();
-        gate.succeeded(1, 30, 0);
-        expect(gate.stats(1).limit).toBe(1); // one success is no longer a round
-        gate.succeeded(1, 40, 0);
-        expect(gate.stats(1).limit).toBe(2);
-        // A 420 after a step of the clock does not count as a miss: the next round is as long as before.
-        for (let i = 0; i < 8; i++) gate.succeeded(1, 2_000, 9);
-        expect(gate.stats(1).limit).toBe(3);
-        const three = await Promise.all([1, 2, 3].map(() => gate.acquire(1, undefined, WAIT, timeout)));
-        gate.congested(1, 2_100); // to 2; still one miss
-        for (const release of three) release();
-        gate.succeeded(1, 2_200, 0);
-        gate.succeeded(1, 2_300, 0);
-        gate.succeeded(1, 2_400, 0);
-        expect(gate.stats(1).limit).toBe(2);
-        gate.succeeded(1, 2_500, 0); // 2 per slot x 2 slots
-        expect(gate.stats(1).limit).toBe(3);
+        expect(limitsOf(gate, 10, 30, 30)).toEqual([1, 2]); // a repeated header: nobody else
+        // 28, 26, 27 (27 overtaken by 26): nobody else between 28 and 26 after all, a step at the round's end.
+        expect(limitsOf(gate, 20, 28, 26, 27)).toEqual([2, 2, 3]);
       });
 
-      it('only a step for the peers can be proved wrong: two 420s in a row are no miss', async () => {
+      it('starts the count over after a 420 and in a new window (by Until)', async () => {
         const gate = await loweredToOne();
+        succeed(gate, 10, 30);
         const release = await gate.acquire(1, undefined, WAIT, timeout);
-        gate.congested(1, 10); // still 1
+        gate.congested(1, 20); // still 1, and no miss: no step came before it
         release();
-        gate.succeeded(1, 20, 0); // one round at 1, as with no miss
+        expect(limitsOf(gate, 30, 29)).toEqual([1]); // 30, 29 would show nobody else, but 30 was before the 420
+        gate.admitted(1, 'createChat', 10, WINDOW + 2_000); // a new window: 29 to 10 says nothing
+        gate.succeeded(1, 40, 'createChat');
+        expect(gate.stats(1).limit).toBe(1);
+        gate.admitted(1, 'createChat', 9, WINDOW + 2_000);
+        gate.succeeded(1, 50, 'createChat');
         expect(gate.stats(1).limit).toBe(2);
+      });
+
+      it('a 420 in the round after a step doubles the round asked; a 420 after a step that lasted is no miss', async () => {
+        const gate = await loweredToOne();
+        succeed(gate, 10, 30, 29); // to 2
+        let releases = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
+        gate.congested(1, 20); // a miss: to 1
+        gate.congested(1, 21); // no step in between: no second miss
+        for (const release of releases) release();
+        expect(limitsOf(gate, 30, 20, 19)).toEqual([1, 2]); // a round of 2 at 1, not of 4
+        expect(limitsOf(gate, 40, 18, 17)).toEqual([2, 2]); // the step lasted its round (2 at 2) ...
+        releases = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
+        gate.congested(1, 50); // ... so this 420 is news, not its miss: to 1
+        for (const release of releases) release();
+        expect(limitsOf(gate, 60, 16, 15)).toEqual([1, 2]); // still one miss: a round of 2
       });
 
       it('a lane back at its maximum and idle forgets its misses', async () => {
         const gate = await loweredToOne();
-        gate.succeeded(1, 10, 0); // a peer step to 2 ...
+        succeed(gate, 10, 30, 29); // a peer step to 2 ...
         const two = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
         gate.congested(1, 20); // ... proved wrong: one miss, back to 1
         for (const release of two) release();
-        gate.succeeded(1, 30, 0);
-        expect(gate.stats(1).limit).toBe(1); // a round is two successes now
-        gate.succeeded(1, 40, 0);
-        for (let i = 0; i < 4 + 6; i++) gate.succeeded(1, 50, 0); // 2 x 2 at 2, 2 x 3 at 3: a peer step to 4
+        for (let k = 1; k <= 30; k++) gate.succeeded(1, 1_000 + 1_000 * k, 'createChat'); // calm: back to 4
         expect(gate.stats(1).limit).toBe(4);
-        (await gate.acquire(1, undefined, WAIT, timeout))(); // back at 4 and idle: the lane goes
+        (await gate.acquire(1, undefined, WAIT, timeout))(); // at 4 and idle: the lane goes
         const again = await gate.acquire(1, undefined, WAIT, timeout);
-        gate.congested(1, 1_300); // alone in flight: to 1
+        gate.congested(1, 40_000); // alone in flight: to 1
         again();
-        gate.succeeded(1, 1_400, 0); // one success is a round again: the misses went with the idle lane
-        expect(gate.stats(1).limit).toBe(2);
-      });
-
-      it('a minute idle forgets the misses with the lowered limit', async () => {
-        const gate = await loweredToOne();
-        gate.succeeded(1, 10, 0);
-        const releases = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
-        gate.congested(1, 20);
-        for (const release of releases) release();
-        vi.setSystemTime(Date.now() + 60_000);
-        (await gate.acquire(1, undefined, WAIT, timeout))();
-        expect(gate.stats(1).limit).toBe(4);
-        const four = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
-        gate.congested(1, Date.now()); // to 1, no miss: the last step was no peer step
-        for (const release of four) release();
-        gate.succeeded(1, Date.now(), 0);
-        expect(gate.stats(1).limit).toBe(2);
+        gate.admitted(1, 'createChat', 10, WINDOW); // e.g. a 500 of ours: counted, no success
+        expect(limitsOf(gate, 40_100, 9)).toEqual([2]); // one success is a round again: no miss kept
       });
     });
 
     it('successes of a business at its maximum, or never seen, change nothing', async () => {
       const gate = new BusinessGate(4);
-      gate.succeeded(7, 5_000);
+      gate.succeeded(7, 5_000, 'createChat');
       expect(gate.stats(7)).toEqual({ limit: 4, active: 0, waiting: 0 });
       const release = await gate.acquire(8, undefined, WAIT, timeout);
-      for (let i = 0; i < 20; i++) gate.succeeded(8, 5_000 + i * 100, 0); // calm and alone, and still 4
+      for (let i = 0; i < 20; i++) {
+        gate.admitted(8, 'createChat', 30 - i, undefined);
+        gate.succeeded(8, 5_000 + i * 100, 'createChat'); // calm and alone, and still 4
+      }
       expect(gate.stats(8)).toEqual({ limit: 4, active: 1, waiting: 0 });
       release();
     });
@@ -315,7 +310,7 @@ describe('BusinessGate', () => {
       gate.congested(1, 0);
       release();
       expect(gate.stats(1).limit).toBe(1);
-      for (let i = 0; i < 4; i++) gate.succeeded(1, 1_000);
+      for (let i = 0; i < 4; i++) gate.succeeded(1, 1_000, 'createChat');
       expect(gate.stats(1).limit).toBe(2);
       const again = await gate.acquire(1, undefined, WAIT, timeout);
       again();

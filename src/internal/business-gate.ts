@@ -1,4 +1,5 @@
 import { onAbort } from './abort.ts';
+import { PeerTraffic } from './peer-traffic.ts';
 
 interface Lane {
   /** How many may be in flight now: MAX at first, lowered by parallel-limit 420s, raised back by successes. */
@@ -8,9 +9,11 @@ interface Lane {
   /** When the limit last changed (ms), and the successes since: a step up needs both a second and a run. */
   changedAt: number;
   successes: number;
-  /** Whether the last step up came from what the others' calls showed, not from a calm second. */
+  /** What the others' calls showed since the last 420, kept only while the limit is lowered. */
+  peers: PeerTraffic | undefined;
+  /** Whether the last step up came from what the others' calls showed and has yet to last a round. */
   raisedForPeers: boolean;
-  /** Steps up for the others' calls that a parallel-limit 420 proved wrong: each doubles the proof asked. */
+  /** Such steps that a 420 proved wrong: each doubles the round asked, until the lane is forgotten. */
   peerMisses: number;
   /** When the lane last went idle (nothing in flight or waiting), if it has. */
   idleSince: number | undefined;
@@ -85,23 +88,33 @@ export class BusinessGate {
     lane.limit = Math.max(1, Math.min(lane.limit - 1, others));
     if (lane.raisedForPeers) lane.peerMisses++;
     lane.raisedForPeers = false;
+    lane.peers = new PeerTraffic(); // what the others did before says nothing of what they do now
     lane.changedAt = now;
     lane.successes = 0;
     return others;
   }
 
+  /** An answer to a call of ours said the operation's quota counter (`Remaining`) and its window's end. */
+  admitted(businessId: number, operation: string, remaining: number, window: number | undefined): void {
+    this.#lanes.get(businessId)?.peers?.observe(operation, remaining, window);
+  }
+
   /**
    * A success: one more in flight once a second has passed since the last change and the business had
    * four successes per slot meanwhile (time spent idle, e.g. held for quota, does not count as calm).
-   * Sooner when `othersPerOwn` (calls others made per call of ours, PeerTraffic) shows a whole slot unused
-   * after a round of ours at this limit; each such step that a 420 proves wrong doubles the round asked.
+   * Sooner when the quota counter of `operation` shows a slot unused by the others after a round of ours
+   * at this limit; a 420 within the round after such a step doubles the round asked for the next one.
    */
-  succeeded(businessId: number, now: number, othersPerOwn?: number): void {
+  succeeded(businessId: number, now: number, operation: string): void {
     const lane = this.#lanes.get(businessId);
-    if (lane === undefined || lane.limit === this.#max) return;
+    if (lane === undefined) return;
     lane.successes++;
+    // A step for the others' calls that lasted a round was right: a later 420 is news, not its miss.
+    if (lane.raisedForPeers && lane.successes >= lane.limit) lane.raisedForPeers = false;
+    if (lane.limit === this.#max) return;
     const calm =
       now - lane.changedAt >= RAISE_AFTER_MS && lane.successes >= RAISE_AFTER_SUCCESSES_PER_SLOT * lane.limit;
+    const othersPerOwn = lane.peers?.othersPerOwn(operation, lane.limit);
     const slotUnused =
       // Stryker disable next-line ConditionalExpression: for the types; an undefined makes the product NaN, which no comparison passes
       othersPerOwn !== undefined &&
@@ -113,6 +126,7 @@ export class BusinessGate {
     lane.raisedForPeers = !calm;
     lane.changedAt = now;
     lane.successes = 0;
+    if (lane.limit === this.#max) lane.peers = undefined;
     this.#grantWaiting(businessId, lane);
   }
 
@@ -130,6 +144,7 @@ export class BusinessGate {
         waiting: [],
         changedAt: 0,
         successes: 0,
+        peers: undefined,
         raisedForPeers: false,
         peerMisses: 0,
         idleSince: undefined,

@@ -20,7 +20,6 @@ import { BodyTooLargeError, limitBody } from './body-limit.ts';
 import { BusinessGate, type GateStats } from './business-gate.ts';
 import { describeCause, isDecodingFailure, isNotConnected, isRefusedUrl } from './fetch-failure.ts';
 import type { Operation } from './operation.ts';
-import { PeerTraffic } from './peer-traffic.ts';
 import { PlainRequest } from './plain-request.ts';
 import { QuotaBook } from './quota-book.ts';
 import { type Failure, type FailureKind, type Outcome, readResponse } from './read-response.ts';
@@ -80,7 +79,6 @@ export function createEngine(settings: EngineSettings) {
   const send = client.request.bind(client) as unknown as SendRequest;
   const gate = new BusinessGate(settings.maxInFlight);
   const quotas = new QuotaBook();
-  const peers = new PeerTraffic();
   const clock = new ServerClock();
   const host = new URL(baseUrl).host;
   const operationsSeen = new Set<string>();
@@ -142,17 +140,12 @@ export function createEngine(settings: EngineSettings) {
         // Before the slot is released: the gate lowers the limit to what else is in flight.
         if (!outcome.ok && outcome.failure.kind === 'parallel-limit') {
           othersInFlight = gate.congested(businessId, Date.now());
-          peers.forget(businessId); // what others did before says nothing of what they do now
         }
       } finally {
         release();
       }
       if (outcome.ok) {
-        const { limit } = gate.stats(businessId);
-        const othersPerOwn =
-          // Stryker disable next-line ConditionalExpression,EqualityOperator: only saves the lookup; the gate ignores successes at its maximum
-          limit < settings.maxInFlight ? peers.othersPerOwn(businessId, operation.name, limit) : undefined;
-        gate.succeeded(businessId, Date.now(), othersPerOwn);
+        gate.succeeded(businessId, Date.now(), operation.name);
         return outcome.value;
       }
       const { failure } = outcome;
@@ -374,14 +367,10 @@ export function createEngine(settings: EngineSettings) {
       const resetAtLocal =
         rateLimit.resetAt === undefined ? undefined : clock.toLocal(rateLimit.resetAt.getTime());
       quotas.observe(rateLimit, operation.name, resetAtLocal);
-      // Every answer that carries Remaining: one of ours admitted (a 420 is not, but its congestion forgets
-      // the values). Only while the business's limit is lowered, when the gate asks what the others do.
-      if (
-        rateLimit.remaining !== undefined &&
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: only saves the work; a congestion forgets what was seen before it
-        gate.stats(businessId).limit < settings.maxInFlight
-      ) {
-        peers.observe(businessId, operation.name, rateLimit.remaining);
+      // Every answer that carries Remaining is a call of ours that the counter counted (a 420 is not, but
+      // its congestion starts the count over); the gate reads it while the business's limit is lowered.
+      if (rateLimit.remaining !== undefined) {
+        gate.admitted(businessId, operation.name, rateLimit.remaining, rateLimit.resetAt?.getTime());
       }
     }
     // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
