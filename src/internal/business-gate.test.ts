@@ -272,6 +272,17 @@ describe('BusinessGate', () => {
         gate.congested(1, 50); // ... so this 420 is news, not its miss: to 1
         for (const release of releases) release();
         expect(limitsOf(gate, 60, 16, 15)).toEqual([1, 2]); // still one miss: a round of 2
+        expect(limitsOf(gate, 70, 14)).toEqual([2]); // one success at 2 is not yet a round ...
+        releases = await Promise.all([1, 2].map(() => gate.acquire(1, undefined, WAIT, timeout)));
+        gate.congested(1, 80); // ... so this 420 proves the step wrong: a second miss, to 1
+        for (const release of releases) release();
+        expect(limitsOf(gate, 90, 13, 12, 11, 10)).toEqual([1, 1, 1, 2]); // a round of 4
+      });
+
+      it('an answer for a business it does not know is ignored', () => {
+        const gate = new BusinessGate(4);
+        gate.admitted(5, 'createChat', 10, WINDOW);
+        expect(gate.stats(5)).toEqual({ limit: 4, active: 0, waiting: 0 });
       });
 
       it('a lane back at its maximum and idle forgets its misses', async () => {

@@ -47,6 +47,8 @@ describe('PeerTraffic', () => {
     expect(peers.othersPerOwn('getChats', 1)).toBeUndefined();
     peers.observe('getChats', 36, undefined);
     expect(peers.othersPerOwn('getChats', 1)).toBe(2);
+    peers.observe('getChats', 38, undefined); // late, below the highest kept: the same window
+    expect(peers.othersPerOwn('getChats', 2)).toBe(0.5); // 39, 36, 38: one of others (37) in 2 gaps
   });
 
   it('keeps the last 8 values of ours', () => {
