@@ -245,14 +245,23 @@ describe('the server clock', () => {
     'X-RateLimit-Resource-Until': value,
   });
 
+  const quota420 = (headers: Record<string, string>) => apiError(420, 'LIMIT', 'quota', headers);
+  const lastCall200 = (headers: Record<string, string>) => ok(1, headers);
+  // Our clock says 12:00:00.300; the server's Date says <hour>:00:00 (truncated), Until <hour>:00:01. In
+  // agreement the wait ends at Until, not up to a second later. An hour ahead, the wait is the middle of
+  // what Date allows (between 0 and 1000 ms).
   it.each([
-    ['a quota 420', (headers: Record<string, string>) => apiError(420, 'LIMIT', 'quota', headers)],
-    ['a 200 that used the last call', (headers: Record<string, string>) => ok(1, headers)],
+    ['in agreement', 'a quota 420', quota420, '12', 700],
+    ['in agreement', 'a 200 that used the last call', lastCall200, '12', 700],
+    ['an hour apart', 'a quota 420', quota420, '13', 500],
+    ['an hour apart', 'a 200 that used the last call', lastCall200, '13', 500],
   ])(
-    'with clocks in agreement, the wait after %s ends at Until, not up to a second later',
-    async (_, reply) => {
-      // Our clock says 12:00:00.300; the server's Date says 12:00:00 (truncated), Until 12:00:01.
-      const headers = { Date: 'Wed, 25 Nov 2026 12:00:00 GMT', ...until('Wed, 25 Nov 2026 12:00:01 GMT') };
+    'with clocks %s, the wait after %s is within the second the headers allow',
+    async (_, __, reply, hour, delayMs) => {
+      const headers = {
+        Date: `Wed, 25 Nov 2026 ${hour}:00:00 GMT`,
+        ...until(`Wed, 25 Nov 2026 ${hour}:00:01 GMT`),
+      };
       const onHeld = vi.fn();
       const { market, sent } = client([reply(headers), ok(2)], { hooks: { onHeld } });
       const first = settleLater(market.createChat(ORDER));
@@ -261,26 +270,8 @@ describe('the server clock', () => {
       await vi.runAllTimersAsync();
       await first;
       await second;
-      expect(offsets(sent).slice(0, 2)).toEqual([0, 700]);
-      expect(onHeld.mock.calls[0]?.[0]).toMatchObject({ reason: 'quota', delayMs: 700 });
-    },
-  );
-
-  it.each([
-    ['a quota 420', (headers: Record<string, string>) => apiError(420, 'LIMIT', 'quota', headers)],
-    ['a 200 that used the last call', (headers: Record<string, string>) => ok(1, headers)],
-  ])(
-    'with a server an hour ahead, the wait after %s is still within the second the headers allow',
-    async (_, reply) => {
-      const headers = { Date: 'Wed, 25 Nov 2026 13:00:00 GMT', ...until('Wed, 25 Nov 2026 13:00:01 GMT') };
-      const { market, sent } = client([reply(headers), ok(2)]);
-      const first = settleLater(market.createChat(ORDER));
-      await vi.advanceTimersByTimeAsync(0);
-      const second = market.createChat(ORDER);
-      await vi.runAllTimersAsync();
-      await first;
-      await second;
-      expect(offsets(sent).slice(0, 2)).toEqual([0, 500]); // the middle of what Date allows: between 0 and 1000
+      expect(offsets(sent).slice(0, 2)).toEqual([0, delayMs]);
+      expect(onHeld.mock.calls[0]?.[0]).toMatchObject({ reason: 'quota', delayMs });
     },
   );
 

@@ -118,7 +118,7 @@ export function createEngine(settings: EngineSettings) {
     let congestion = 0;
     for (;;) {
       await holdForQuota(operation.name, businessId, call, deadlineAt, progress.sent);
-      const slotWaitMs = Math.min(maxRetryDelayMs, Math.max(0, deadlineAt - Date.now()));
+      const slotWaitMs = waitLimitMs(deadlineAt, Date.now());
       const release = await gate.acquire(businessId, signal, slotWaitMs, () =>
         waitTooLong(operation.name, 'slot', slotWaitMs, call, progress.sent),
       );
@@ -245,7 +245,12 @@ export function createEngine(settings: EngineSettings) {
     return delayMs;
   }
 
-  /** A wait of `waitedMs` (the shorter of maxRetryDelayMs and what was left of the deadline) ran out. */
+  /** How long one wait may last: the shorter of maxRetryDelayMs and what is left of the deadline. */
+  function waitLimitMs(deadlineAt: number, now: number): number {
+    return Math.min(maxRetryDelayMs, Math.max(0, deadlineAt - now));
+  }
+
+  /** A wait of `waitedMs` (its waitLimitMs) ran out. */
   function waitTooLong(
     operation: string,
     waitingFor: 'slot' | 'quota',
@@ -273,7 +278,7 @@ export function createEngine(settings: EngineSettings) {
       if (decision.hold === 'answer') {
         // Only requests still in flight stand between the quota and zero: their answers tell. A request may
         // take its whole timeout to answer, so this wait is bounded like any other.
-        const limitMs = Math.min(maxRetryDelayMs, Math.max(0, deadlineAt - now));
+        const limitMs = waitLimitMs(deadlineAt, now);
         const answered = await settledWithin(quotas.nextAnswer(businessId, operation), limitMs, call.signal);
         if (!answered) throw waitTooLong(operation, 'quota', limitMs, call, attempts);
         continue;

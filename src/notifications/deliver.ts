@@ -1,6 +1,7 @@
 // Runs a notification's callback within a time budget, at most once at a time per event key, and marks the
 // key as handled only after the callback succeeded: a failed or timed-out event is handled again when
 // Yandex resends it, a handled one is recognised as a duplicate.
+import { settledWithin } from '../internal/sleep.ts';
 import type { DuplicateStore } from './duplicates.ts';
 
 export type Delivery =
@@ -23,19 +24,6 @@ export interface Deliverer {
 
 type Outcome = 'handled' | 'duplicate';
 
-/** `task`'s outcome, or `timed out` once `ms` passed (it rejects if `task` does); the timer never outlives the race. */
-async function outcomeWithin(task: Promise<Outcome>, ms: number): Promise<Outcome | 'timed out'> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timed out'>((resolve) => {
-    timer = setTimeout(() => resolve('timed out'), ms);
-  });
-  try {
-    return await Promise.race([task, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export class CallbackTimeoutError extends Error {
   override name = 'CallbackTimeoutError';
 }
@@ -49,13 +37,13 @@ export function createDeliverer(store: DuplicateStore | undefined): Deliverer {
     timeoutMs: number,
     abort?: AbortController,
   ): Promise<Delivery> {
-    let outcome: Outcome | 'timed out';
-    try {
-      outcome = await outcomeWithin(task, timeoutMs);
-    } catch (error) {
-      return { outcome: 'failed', error, timedOut: false };
+    if (await settledWithin(task, timeoutMs, undefined)) {
+      try {
+        return { outcome: await task };
+      } catch (error) {
+        return { outcome: 'failed', error, timedOut: false };
+      }
     }
-    if (outcome !== 'timed out') return { outcome };
     const error = new CallbackTimeoutError(`the callback did not finish within ${timeoutMs} ms`);
     abort?.abort(error);
     return { outcome: 'failed', error, timedOut: true };

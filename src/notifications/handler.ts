@@ -3,6 +3,7 @@
 
 import { notificationRules } from '../../generated/notification-rules.ts';
 import { ValidationError } from '../errors/validation-error.ts';
+import { emit } from '../hooks.ts';
 import { findProblem } from '../internal/validate-input.ts';
 import { acceptRequest } from './accept-request.ts';
 import { errorAnswer, okAnswer } from './answers.ts';
@@ -94,16 +95,6 @@ export const DEFAULT_TIMEOUT_MS = 9_000;
 export const DEFAULT_PING_TIMEOUT_MS = 900;
 export const DEFAULT_MAX_BODY_BYTES = 65_536;
 
-function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
-  try {
-    // Stryker disable next-line OptionalChaining: calling a missing hook throws a TypeError, which the catch below ignores just the same
-    const result: unknown = hook?.(event);
-    if (result instanceof Promise) result.catch(() => {});
-  } catch {
-    // A hook observes; its failure must not change the answer.
-  }
-}
-
 function positiveInteger(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) {
@@ -146,7 +137,7 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
     const accepted = await acceptRequest(request, info.remoteAddress, { senderCheck, maxBodyBytes });
     if (!accepted.ok) {
       const { status, type, message, headers } = accepted;
-      callHook(hooks.onRefused, { status, type, message, remoteAddress: info.remoteAddress });
+      emit(hooks.onRefused, { status, type, message, remoteAddress: info.remoteAddress });
       return errorAnswer(status, type, message, headers);
     }
 
@@ -158,23 +149,23 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
     if (callback === undefined) return okAnswer(name, version, receivedAt);
 
     const key = notificationKey(notification);
-    const budget = type === 'PING' ? pingTimeoutMs : timeoutMs;
-    const delivery = await (type === 'PING' ? pings : events).deliver(
+    const [deliverer, budget] = type === 'PING' ? [pings, pingTimeoutMs] : [events, timeoutMs];
+    const delivery = await deliverer.deliver(
       key,
       (signal) => callback(notification, { key, signal, remoteAddress }),
       budget,
-      (error) => callHook(hooks.onError, { error, notification, key, timedOut: true }),
+      (error) => emit(hooks.onError, { error, notification, key, timedOut: true }),
     );
     switch (delivery.outcome) {
       case 'handled':
         return okAnswer(name, version, receivedAt);
       case 'duplicate':
-        callHook(hooks.onDuplicate, { notification, key });
+        emit(hooks.onDuplicate, { notification, key });
         return duplicateAnswer === 'ok'
           ? okAnswer(name, version, receivedAt)
           : errorAnswer(400, 'DUPLICATED_EVENT', `${key} was already handled`);
       case 'failed':
-        callHook(hooks.onError, { error: delivery.error, notification, key, timedOut: delivery.timedOut });
+        emit(hooks.onError, { error: delivery.error, notification, key, timedOut: delivery.timedOut });
         return errorAnswer(
           500,
           'UNKNOWN',

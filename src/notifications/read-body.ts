@@ -9,16 +9,17 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body?.getReader();
-  for (;;) {
-    const next = await reader?.read();
-    if (next === undefined || next.done) break;
-    size += next.value.byteLength;
-    if (size > maxBytes) {
-      // Stryker disable next-line OptionalChaining: inside the loop a read returned a chunk, so reader is defined
-      await reader?.cancel().catch(() => {});
-      return { ok: false, problem: 'too-large' };
+  if (reader !== undefined) {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return { ok: false, problem: 'too-large' };
+      }
+      chunks.push(next.value);
     }
-    chunks.push(next.value);
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
