@@ -3,10 +3,8 @@
 // events, and the handler's 200, 400 and 500 answers; any sl-violations fails the test. Refusals Prism
 // would answer itself (invalid body, wrong method or type, oversize, refused sender) call the handler
 // directly, and their answers are validated with Ajv against the spec's schema for their status.
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { specValidator } from '../scripts/lib/validate-examples.ts';
 import {
   createMemoryDuplicateStore,
@@ -20,17 +18,12 @@ import {
   type NotificationsProxy,
   startNotificationsProxy,
 } from './notifications-proxy.ts';
+import { loadSpec, requestExamples } from './spec.ts';
 
 type Json = Record<string, unknown>;
-const spec = parse(readFileSync(NOTIFICATIONS_SPEC, 'utf8')) as Json;
-const operation = ((spec.paths as Json)['/notification'] as Json).post as Json;
-const requestExamples = Object.entries(
-  (((operation.requestBody as Json).content as Json)['application/json'] as Json).examples as Record<
-    string,
-    { value: Json }
-  >,
-);
-const errorsAt = specValidator(spec);
+const spec = loadSpec(NOTIFICATIONS_SPEC);
+const examples = requestExamples(spec, 'sendNotification');
+const errorsAt = specValidator(spec.document);
 const answerSchema = (status: number) => [
   'paths',
   '/notification',
@@ -74,7 +67,7 @@ afterAll(async () => {
 });
 
 describe('through prism proxy --errors', () => {
-  it.each(requestExamples)(
+  it.each(examples.map((example) => [example.name, example] as const))(
     'example %s reaches its callback and is answered 200 as the spec says',
     async (_, example) => {
       proxy.use(toNodeListener(handler()));
@@ -102,7 +95,7 @@ describe('through prism proxy --errors', () => {
   }, 60_000);
 
   it("a failing callback's 500, a timeout's 500 and a DUPLICATED_EVENT 400 match the spec", async () => {
-    const [, message] = requestExamples.find(([name]) => name === 'chatMessageSent') ?? [];
+    const message = examples.find(({ name }) => name === 'chatMessageSent');
     const failing = handler({
       on: {
         CHAT_MESSAGE_SENT: () => {
@@ -154,7 +147,7 @@ describe('through prism proxy --errors', () => {
 });
 
 describe('refusals, calling the handler directly', () => {
-  const message = requestExamples.find(([name]) => name === 'chatMessageSent')?.[1].value;
+  const message = examples.find(({ name }) => name === 'chatMessageSent')?.value as Json | undefined;
   const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
     new Request('http://localhost/notification', { method: 'POST', headers, body });
   const cases: [string, () => Promise<Response>, number][] = [

@@ -19,13 +19,14 @@ export interface OperationDriver {
   result(body: Json): unknown;
 }
 
-function resultOf(body: Json): JsonObject {
+/** The `result` of a 200 body; throws for an example without one. */
+export function resultOf(body: Json): JsonObject {
   const result = isObject(body) ? body.result : undefined;
   if (!isObject(result)) throw new Error(`a 200 example without result: ${JSON.stringify(body)}`);
   return result;
 }
 
-function nextPageToken(result: JsonObject): Json | undefined {
+export function nextPageToken(result: JsonObject): Json | undefined {
   return isObject(result.paging) ? result.paging.nextPageToken : undefined;
 }
 

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { type MarketClient, UnexpectedResponseError } from '../src/index.ts';
 import { rejectionOf } from '../src/test-support/fake-api.ts';
 import { clientFor, isLive, MOCK_ONLY, type Prefer, spec, useRecorder } from './harness.ts';
-import { BUSINESS_ID, CHAT_ID } from './operations.ts';
-import { isObject, type Json, type JsonObject, responseExample } from './spec.ts';
+import { BUSINESS_ID, CHAT_ID, nextPageToken, resultOf } from './operations.ts';
+import { type Json, responseExample } from './spec.ts';
 
 const recorder = useRecorder();
 
@@ -46,16 +46,9 @@ const PAGED: Paged[] = [
   },
 ];
 
-function resultOf(operationId: string, name: string): JsonObject {
-  const { value } = responseExample(spec, operationId, '200', name);
-  const result = isObject(value) ? value.result : undefined;
-  if (!isObject(result)) throw new Error(`${operationId} example ${name} has no result`);
-  return result;
-}
-
-function tokenOf(result: JsonObject): Json | undefined {
-  return isObject(result.paging) ? result.paging.nextPageToken : undefined;
-}
+/** The result of the operation's named 200 example. */
+const exampleResult = (operationId: string, name: string) =>
+  resultOf(responseExample(spec, operationId, '200', name).value);
 
 const pageTokenOf = (request: Request) => new URL(request.url).searchParams.get('pageToken');
 
@@ -74,13 +67,13 @@ async function collect(items: AsyncIterable<unknown>): Promise<unknown[]> {
 describe.skipIf(isLive)(`iterators over several pages${MOCK_ONLY}`, () => {
   for (const paged of PAGED) {
     const { operationId, items } = paged;
-    const first = resultOf(operationId, 'firstPage');
-    const last = resultOf(operationId, 'lastPage');
-    const token = tokenOf(first);
+    const first = exampleResult(operationId, 'firstPage');
+    const last = exampleResult(operationId, 'lastPage');
+    const token = nextPageToken(first);
 
     it(`${operationId}: the spec's firstPage example has a next page token and its lastPage none`, () => {
       expect(token).toEqual(expect.any(String));
-      expect(tokenOf(last)).toBeUndefined();
+      expect(nextPageToken(last)).toBeUndefined();
     });
 
     it(`${operationId}: every item of firstPage then lastPage, in order; the second request carries the token`, async () => {
@@ -158,6 +151,6 @@ describe.skipIf(isLive)(`iterators over several pages${MOCK_ONLY}`, () => {
     const iterator = market.iterateChatHistory({ businessId: BUSINESS_ID, chatId: CHAT_ID });
     expect(iterator.context).toBeUndefined();
     await collect(iterator);
-    expect(iterator.context).toEqual(resultOf('getChatHistory', 'lastPage').context);
+    expect(iterator.context).toEqual(exampleResult('getChatHistory', 'lastPage').context);
   });
 });

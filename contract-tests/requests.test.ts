@@ -14,15 +14,13 @@ import {
   useRecorder,
   type Violation,
 } from './harness.ts';
+import { resultOf } from './operations.ts';
 import { requestExamples, responseExample, specOperation } from './spec.ts';
 
 const recorder = useRecorder();
 const businessId = 123456;
 const OPERATION_PATH = specOperation(spec, 'createChat').path;
-const okChatId = (() => {
-  const { value } = responseExample(spec, 'createChat', '200', 'created');
-  return (value as { result?: { chatId?: unknown } } | null)?.result?.chatId;
-})();
+const okChatId = resultOf(responseExample(spec, 'createChat', '200', 'created').value).chatId;
 
 function asContext(value: unknown): { type: 'ORDER' | 'RETURN'; id: number } {
   const context = (value as { context?: unknown } | null)?.context as
