@@ -98,7 +98,7 @@ function badLimit(max: number) {
 }
 const badPageToken = fc.constantFrom(1, null, true, {}, ['token']);
 
-/** `base` with `field` replaced by each of `values` (undefined means the field is left out). */
+/** `base` with its top-level `field` replaced by each of `values` (undefined means the field is left out). */
 function invalid(
   base: fc.Arbitrary<Record<string, unknown>>,
   field: string,
@@ -106,9 +106,8 @@ function invalid(
 ): fc.Arbitrary<InvalidInput> {
   return fc.tuple(base, values).map(([input, value]) => {
     const copy: Record<string, unknown> = { ...input };
-    const key = field.split(/[.[]/)[0] ?? field;
-    if (value === undefined) delete copy[key];
-    else copy[key] = value;
+    if (value === undefined) delete copy[field];
+    else copy[field] = value;
     return { field, input: copy };
   });
 }

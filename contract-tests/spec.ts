@@ -3,7 +3,7 @@
 // Nothing here is written down twice: a change to the spec changes the tests.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { resolveRef } from '../scripts/lib/spec-json.ts';
+import { HTTP_METHODS, resolveRef } from '../scripts/lib/spec-json.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -33,8 +33,6 @@ export interface SpecOperation {
   codes: string[];
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
-
 export function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -55,7 +53,7 @@ function operationEntries(spec: Spec): { method: string; path: string; node: Jso
   if (!isObject(paths)) throw new Error(`${spec.path}: no paths`);
   return Object.entries(paths).flatMap(([path, item]) =>
     isObject(item)
-      ? METHODS.flatMap((method) => {
+      ? HTTP_METHODS.flatMap((method) => {
           const node = item[method];
           return isObject(node) ? [{ method, path, node }] : [];
         })

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import openapiDiff from 'openapi-diff';
 import { parse } from 'yaml';
-import { isObject, type Json, resolveRef } from './spec-json.ts';
+import { HTTP_METHODS, isObject, type Json, resolveRef } from './spec-json.ts';
 
 export const SPEC_PATH = 'openapi/openapi.yaml';
 export const BASELINE_PATH = 'openapi/released/openapi.yaml';
@@ -81,8 +81,6 @@ function collectEnums(
 
 type Enums = Map<string, unknown[] | null>;
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-
 /** The enums of every operation, split into what clients send (request) and what they receive (response). */
 function operationEnums(spec: Json): { request: Enums; response: Enums } {
   const request: Enums = new Map();
@@ -90,7 +88,7 @@ function operationEnums(spec: Json): { request: Enums; response: Enums } {
   for (const [path, rawItem] of Object.entries(isObject(spec.paths) ? spec.paths : {})) {
     const item = resolveRef(rawItem, spec);
     if (!isObject(item)) continue;
-    for (const method of METHODS) {
+    for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!isObject(operation)) continue;
       const op = `paths.${path}.${method}`;

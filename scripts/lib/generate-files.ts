@@ -28,16 +28,13 @@ export const operationRules = ${JSON.stringify(operationRules(spec), null, 2)} a
 }
 
 /** Maps each file name under generated/ to the content the specs (main and notifications) produce. */
-export async function generateFiles(
-  specPath: string,
-  notificationsSpecPath = NOTIFICATIONS_SPEC,
-): Promise<Map<string, string>> {
+export async function generateFiles(specPath: string): Promise<Map<string, string>> {
   const text = await readFile(specPath, 'utf8');
   const spec = parse(text) as Json;
   const ast = await openapiTS(text, OPENAPI_TS_OPTIONS);
   return new Map([
     ['schema.ts', `${HEADER}${astToString(ast)}`],
     ['rules.ts', validationRules(spec)],
-    ...(await generateNotificationFiles(notificationsSpecPath, OPENAPI_TS_OPTIONS)),
+    ...(await generateNotificationFiles(NOTIFICATIONS_SPEC, OPENAPI_TS_OPTIONS)),
   ]);
 }

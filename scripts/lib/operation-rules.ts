@@ -1,6 +1,6 @@
 // The validation rules of every operation in the spec, for generated/rules.ts: what the client's runtime
 // validator (src/internal/validate-input.ts) checks input and 200 bodies against.
-import { isObject, type Json, resolveRef } from './spec-json.ts';
+import { HTTP_METHODS, isObject, type Json, resolveRef } from './spec-json.ts';
 
 // JSON Schema keywords the client's runtime validator understands. A spec change that uses any other
 // validation keyword (allOf, pattern, additionalProperties, ...) fails generation, instead of being
@@ -23,7 +23,6 @@ const SUPPORTED_KEYWORDS = new Set([
 ]);
 // Annotations: they document a value but do not restrict it.
 const DOC_KEYWORDS = new Set(['description', 'example', 'examples', 'deprecated', 'title', 'default']);
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 export interface ParameterRule {
   in: string;
@@ -128,7 +127,7 @@ export function operationRules(spec: Json): Record<string, OperationRule> {
   const rules: Record<string, OperationRule> = {};
   for (const [path, item] of Object.entries(isObject(resolved) ? resolved : {})) {
     if (!isObject(item)) continue;
-    for (const method of METHODS) {
+    for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!isObject(operation)) continue;
       const id = operation.operationId;
