@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkTarball } from './check-package.ts';
 import { npm, type RunResult, run, SLOW_MS as SLOW } from './lib/child.ts';
 import { packPackage, ROOT } from './lib/pack.ts';
 
@@ -213,6 +214,7 @@ describe('the packed package, installed into a fresh project', () => {
   let app = '';
   let packedFiles: string[] = [];
   let packedManifest: Record<string, unknown> = {};
+  let tarball = '';
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'ymcc-consumer-'));
@@ -221,7 +223,7 @@ describe('the packed package, installed into a fresh project', () => {
     const pack = await packPackage(work);
     packedFiles = pack.files;
     packedManifest = pack.manifest;
-    const tarball = pack.tarball;
+    tarball = pack.tarball;
 
     await writeFile(
       join(app, 'package.json'),
@@ -253,6 +255,16 @@ describe('the packed package, installed into a fresh project', () => {
   afterAll(async () => {
     if (work !== '') await rm(work, { recursive: true, force: true });
   });
+
+  it(
+    'passes publint (strict) and attw (ESM-only profile), as npm run check:package checks',
+    async () => {
+      const results = await checkTarball(tarball);
+      expect(results.filter(({ ok }) => !ok)).toEqual([]);
+      expect(results.map(({ tool }) => tool)).toEqual(['publint', 'attw']);
+    },
+    SLOW,
+  );
 
   it('ships dist/, the README and package.json only: no sources, tests or node_modules', () => {
     expect(packedFiles).toContain('package.json');
