@@ -1,7 +1,7 @@
 // `npm run demo:notifications` runs the receive-and-reply loop on loopback and exits 0, printing each step.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { run } from './lib/child.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -9,22 +9,8 @@ describe('npm run demo:notifications', () => {
   it('answers the customer only, drops the duplicate, refuses the broken one and exits 0', {
     timeout: 90_000,
   }, async () => {
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
-      (resolve) => {
-        execFile(
-          process.execPath,
-          ['--import', 'tsx', 'scripts/demo-notifications.ts'],
-          { cwd: ROOT, timeout: 90_000 },
-          (error, stdout, stderr) => {
-            resolve({
-              code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1,
-              stdout,
-              stderr,
-            });
-          },
-        );
-      },
-    );
+    const command = ['--import', 'tsx', 'scripts/demo-notifications.ts'];
+    const { code, stdout, stderr } = await run(process.execPath, command, ROOT, process.env, 90_000);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/3\. Yandex checks the endpoint: PING\n {6}HTTP 200 \{"version":"0\.1\.0"/);

@@ -1,9 +1,9 @@
 // `npm start` (scripts/demo.ts) as a new user runs it: the mock tour passes, and a broken step or an
 // incomplete live configuration fails with exit code 1 and a message naming it. No network beyond loopback.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import getPort from 'get-port';
 import { describe, expect, it } from 'vitest';
+import { run } from './lib/child.ts';
 
 /** A loopback port nothing listens on (get-port found it free). */
 function closedPort(): Promise<number> {
@@ -16,17 +16,8 @@ function demo(args: string[], env: Record<string, string> = {}) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('MARKET_')),
   );
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/demo.ts', ...args],
-      { cwd: ROOT, env: { ...clean, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  const command = ['--import', 'tsx', 'scripts/demo.ts', ...args];
+  return run(process.execPath, command, ROOT, { ...clean, ...env }, 60_000);
 }
 
 describe.concurrent('npm start', () => {

@@ -19,18 +19,19 @@ export function childEnv(): NodeJS.ProcessEnv {
   return { ...env, NO_UPDATE_NOTIFIER: '1', npm_config_update_notifier: 'false' };
 }
 
-/** Runs a command to its end; a non-zero exit is a result, not an exception. */
+/** Runs a command to its end; a non-zero exit is a result, not an exception (a kill at `timeoutMs` is one). */
 export function run(
   command: string,
   args: readonly string[],
   cwd: string,
   env: NodeJS.ProcessEnv = childEnv(),
+  timeoutMs = SLOW_MS,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
-      { cwd, env, maxBuffer: 32 * 1024 * 1024, timeout: SLOW_MS },
+      { cwd, env, maxBuffer: 32 * 1024 * 1024, timeout: timeoutMs },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') reject(error);
         else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
