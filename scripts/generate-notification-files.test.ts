@@ -1,11 +1,10 @@
 // The notification rules come from openapi/notifications.yaml, and generation refuses a spec whose oneOf
 // branches could overlap (the handler picks a branch by notificationType alone).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OPENAPI_TS_OPTIONS } from './lib/generate-files.ts';
 import { generateNotificationFiles, NOTIFICATIONS_SPEC } from './lib/generate-notification-files.ts';
 import { copySpec, type SpecCopy } from './lib/spec-copy.ts';
 
-const generate = (spec: string) => generateNotificationFiles(spec, OPENAPI_TS_OPTIONS);
+const generate = (spec: string) => generateNotificationFiles(spec);
 
 describe('generateNotificationFiles', () => {
   it('writes the types and one rule per modelled type plus one for any other type', async () => {
