@@ -62,8 +62,50 @@ describe('limitBody', () => {
     const { body } = streamed(3, 50);
     const response = new Response(body, { headers: { 'Content-Length': '10', 'Content-Encoding': 'gzip' } });
     const limited = limitBody(response, 100);
-    expect(limited).not.toBe(response);
     expect(await rejectionOf(limited.text())).toBeInstanceOf(BodyTooLargeError);
+  });
+
+  it('counts without a second stream or Response: hands back the same Response, its text() capped', async () => {
+    const { body } = streamed(2, 50);
+    const response = new Response(body, { status: 202, headers: { 'Content-Encoding': 'gzip' } });
+    const limited = limitBody(response, 100);
+    expect(limited).toBe(response);
+    await expect(limited.text()).resolves.toBe('a'.repeat(100));
+  });
+
+  it('cancels the rest of a counted body once it is past the cap', async () => {
+    const { body, seen } = streamed(10, 50);
+    await rejectionOf(limitBody(new Response(body), 120).text());
+    expect(seen.cancelled).toBe(true);
+    expect(seen.pulled).toBeLessThanOrEqual(4); // the 3 read and at most 1 the stream queued ahead
+  });
+
+  it('decodes a counted body as UTF-8 across chunk edges, dropping a leading BOM as text() does', async () => {
+    const bytes = new TextEncoder().encode('\uFEFF{"a":"ё€𝄞"}');
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.length; at += 3) controller.enqueue(bytes.slice(at, at + 3));
+        controller.close();
+      },
+    });
+    await expect(limitBody(new Response(body), bytes.length).text()).resolves.toBe('{"a":"ё€𝄞"}');
+  });
+
+  it('caps a counted body also on a frozen Response', async () => {
+    const { body } = streamed(3, 50);
+    const response = Object.freeze(new Response(body, { status: 201, headers: { 'X-A': '1' } }));
+    const limited = limitBody(response, 120);
+    expect(limited).toMatchObject({ status: 201 });
+    expect(limited.headers.get('X-A')).toBe('1');
+    expect(await rejectionOf(limited.text())).toBeInstanceOf(BodyTooLargeError);
+  });
+
+  it('passes a read error of a counted body on as it is', async () => {
+    const failure = new TypeError('terminated');
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.error(failure),
+    });
+    expect(await rejectionOf(limitBody(new Response(body), 100).text())).toBe(failure);
   });
 
   it('does not read a refused body whose cancel fails', () => {
@@ -80,6 +122,19 @@ describe('limitBody', () => {
         resolve();
       }, 10),
     );
+  });
+
+  it('refuses a counted body past the cap also when its cancel fails, without an unhandled rejection', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.enqueue(new Uint8Array(50)),
+      cancel: () => Promise.reject(new Error('already gone')),
+    });
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    expect(await rejectionOf(limitBody(new Response(body), 120).text())).toBeInstanceOf(BodyTooLargeError);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    process.off('unhandledRejection', unhandled);
+    expect(unhandled).not.toHaveBeenCalled();
   });
 
   it('refuses a Content-Length over the cap on a response without a body', () => {

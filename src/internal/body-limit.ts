@@ -8,6 +8,11 @@ export class BodyTooLargeError extends Error {
 /**
  * Refuses a body over `maxBytes` without reading it all: at once by its Content-Length, else (chunked or
  * compressed, where the length says nothing of what comes out) by counting while it is read.
+ *
+ * The counted case hands back the same Response with its `text()` replaced by a counting read: the engine
+ * reads bodies only with `text()` (openapi-fetch with parseAs 'text', and error bodies always). Measured on
+ * gzip + chunked answers (npm run bench), piping the body through a TransformStream into a new Response
+ * cost about a fifth of a call, and a new Response built from the read text about 15-25 µs; this, nothing.
  */
 export function limitBody(response: Response, maxBytes: number): Response {
   const declared = response.headers.get('Content-Length');
@@ -17,17 +22,34 @@ export function limitBody(response: Response, maxBytes: number): Response {
     response.body?.cancel().catch(() => {});
     throw new BodyTooLargeError(maxBytes);
   }
-  if (response.body === null) return response;
+  const { body } = response;
+  if (body === null) return response;
+  // An injected fetch may hand over a frozen Response: then a new one takes its place.
+  const limited = Object.isExtensible(response)
+    ? response
+    : new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+  Object.defineProperty(limited, 'text', { value: () => readText(body, maxBytes), configurable: true });
+  return limited;
+}
+
+/** The body as UTF-8 text (as `Response.text()` decodes it), refused and cancelled once past `maxBytes`. */
+async function readText(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   let seen = 0;
-  const counted = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > maxBytes) controller.error(new BodyTooLargeError(maxBytes));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-  const { status, statusText, headers } = response;
-  return new Response(counted, { status, statusText, headers });
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    seen += value.byteLength;
+    if (seen > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw new BodyTooLargeError(maxBytes);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
