@@ -55,6 +55,7 @@ function verdict(ok: boolean): string {
   return ok ? 'PASS' : 'FAIL';
 }
 
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${fmt(value)}`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
 
 async function main(): Promise<number> {
@@ -109,8 +110,8 @@ async function main(): Promise<number> {
       row(`${x}/${y}`, [...cells, target], 19);
     }
     console.log(
-      `  createMarketClient over openapi-fetch: +${fmt(median(s.seq.c) - median(s.seq.b))} µs wall, ` +
-        `+${fmt(median(s.cpu.c) - median(s.cpu.b))} µs CPU per call`,
+      `  createMarketClient over openapi-fetch: ${signed(median(s.seq.c) - median(s.seq.b))} µs wall, ` +
+        `${signed(median(s.cpu.c) - median(s.cpu.b))} µs CPU per call`,
     );
   }
   console.log(
