@@ -32,7 +32,7 @@ export function limitBody(response: Response, maxBytes: number): Response {
         statusText: response.statusText,
         headers: response.headers,
       });
-  Object.defineProperty(limited, 'text', { value: () => readText(body, maxBytes), configurable: true });
+  Object.defineProperty(limited, 'text', { value: () => readText(body, maxBytes) });
   return limited;
 }
 
