@@ -216,6 +216,38 @@ describe('the body cap, with the global fetch', () => {
     await expect.poll(() => hungUp.length).toBe(1);
   });
 
+  it('refuses a gzip body that inflates past maxResponseBytes, though its compressed length is small', async () => {
+    const inflating = gzipSync(' '.repeat(1_000_000));
+    const baseUrl = await serve((_, response) => {
+      response.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Encoding': 'gzip',
+        'Content-Length': String(inflating.byteLength),
+      });
+      response.end(inflating);
+    });
+    expect(inflating.byteLength).toBeLessThan(10_000);
+    const market = createMarketClient({ apiKey: 'k', baseUrl, maxResponseBytes: 10_000 });
+    const error = await rejectionOf(market.createChat(ORDER));
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error.message).toBe(
+      'createChat: HTTP 200 body the body is larger than maxResponseBytes (10000 bytes)',
+    );
+  });
+
+  it('reads a gzip + chunked body without Content-Length within maxResponseBytes', async () => {
+    const baseUrl = await serve((_, response) => {
+      response.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Encoding': 'gzip',
+        'Transfer-Encoding': 'chunked',
+      });
+      response.end(gzipSync(OK_BODY));
+    });
+    const market = createMarketClient({ apiKey: 'k', baseUrl, maxResponseBytes: OK_BODY.length });
+    await expect(market.createChat(ORDER)).resolves.toEqual({ chatId: 31 });
+  });
+
   it('reads a chunked body within maxResponseBytes', async () => {
     const baseUrl = await serve((_, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json' });
