@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diffSpecFiles, formatChanges, NOTIFICATIONS_SPEC_PATH, SPEC_PATH } from './lib/check-breaking.ts';
+import { repositoryVersionProblems, versionProblems } from './lib/check-versions.ts';
 import { allowsBreaking, releasedVersion, releaseSpec } from './lib/release-spec.ts';
 import { copySpec, type SpecCopy } from './lib/spec-copy.ts';
 
@@ -243,5 +244,26 @@ describe('release:spec', () => {
     await releaseSpec({ specPath: spec, baselinePath: baseline, version: '0.2.0' });
     expect(releasedVersion(await readFile(baseline, 'utf8'))).toBe('0.2.0');
     expect((await diffSpecFiles(baseline, spec)).breaking).toEqual([]);
+  });
+});
+
+describe('versions (part of check:breaking)', () => {
+  const spec = (version: unknown) => ({ openapi: '3.0.3', info: { title: 'x', version } });
+  const changelog = '# Changelog\n\n## Unreleased\n\n## 0.2.0 — 2026-12-05\n\n- x\n';
+
+  it('passes when every spec and the changelog name the package version', () => {
+    expect(versionProblems('0.2.0', [{ path: 'a.yaml', spec: spec('0.2.0') }], changelog)).toEqual([]);
+  });
+
+  it("names a spec whose info.version is not the package's, and a changelog without its section", () => {
+    expect(versionProblems('0.2.1', [{ path: 'a.yaml', spec: spec('1.0.0') }], changelog)).toEqual([
+      `a.yaml: info.version is "1.0.0", package.json's version is 0.2.1`,
+      'CHANGELOG.md has no "## 0.2.1" section for package.json\'s version',
+    ]);
+    expect(versionProblems('0.2.0', [{ path: 'a.yaml', spec: {} }], '## 0.2.0x')).toHaveLength(2);
+  });
+
+  it('holds for the repository itself', async () => {
+    expect(await repositoryVersionProblems([SPEC_PATH, NOTIFICATIONS_SPEC_PATH])).toEqual([]);
   });
 });
