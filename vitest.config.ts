@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
-          // Script tests spawn tsc, Redocly, openapi-diff or Prism: seconds each on a busy 2-core machine.
+          // Script tests spawn tsc, Redocly or Prism: seconds each on a busy 2-core machine.
           testTimeout: 20_000,
         },
       },

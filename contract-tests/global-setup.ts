@@ -6,8 +6,8 @@
 // of the spec (used to check that a broken spec fails the suite).
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { DEFAULT_SPEC, startPrism } from '../scripts/lib/prism.ts';
 import { readLiveConfig } from './live-config.ts';
-import { DEFAULT_SPEC, startPrism } from './prism.ts';
 
 export interface ContractContext {
   /** Where the client sends its requests: Prism, mock or proxy. */

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type PrismServer, startPrism } from './prism.ts';
+import { type PrismServer, startPrism } from '../scripts/lib/prism.ts';
 
 export const NOTIFICATIONS_SPEC = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),

@@ -32,11 +32,7 @@ it('bundles the spec, and a schema kept in another file, into one file describin
   const name =
     schemas.ApiResponseStatusType.$ref?.replace('#/components/schemas/', '') ?? 'ApiResponseStatusType';
   expect(schemas[name].enum).toEqual(['OK', 'ERROR']);
-  expect(await diffSpecFiles('openapi/openapi.yaml', out)).toEqual({
-    breaking: [],
-    nonBreaking: [],
-    unclassified: [],
-  });
+  expect(await diffSpecFiles('openapi/openapi.yaml', out)).toEqual({ breaking: [], nonBreaking: [] });
 }, 30_000);
 
 it('fails with Redocly’s message when a $ref cannot be resolved', async () => {

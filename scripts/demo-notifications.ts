@@ -9,7 +9,6 @@
 // Any broken step exits 1 with a message naming the step.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startPrism } from '../contract-tests/prism.ts';
 import { createMarketClient, type MarketClient } from '../src/index.ts';
 import {
   createNotificationHandler,
@@ -18,6 +17,7 @@ import {
   toNodeListener,
 } from '../src/notifications/index.ts';
 import { log, runDemo, step } from './lib/demo-steps.ts';
+import { startPrism } from './lib/prism.ts';
 
 type ChatMessageSent = NotificationOf<'CHAT_MESSAGE_SENT'>;
 

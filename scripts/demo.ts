@@ -1,6 +1,6 @@
 // `npm start`: a short tour of the client.
 //
-// Without MARKET_* variables it starts the embedded Prism mock of openapi/openapi.yaml (contract-tests/prism.ts)
+// Without MARKET_* variables it starts the embedded Prism mock of openapi/openapi.yaml (scripts/lib/prism.ts)
 // and, through the public client (src/index.ts):
 //   1. creates a chat about an order and prints the chat id and the rate-limit state,
 //   2. forces a 420 of the in-flight limit on the first attempt (Prism's `Prefer: code=420`) and shows it
@@ -14,7 +14,6 @@
 // Any broken step exits 1 with a message naming the step. To see that: `npm start -- --spec <file>` (another
 // spec for the mock) or `npm start -- --base-url <url>` (send the client somewhere other than the mock).
 import { parseArgs } from 'node:util';
-import { startPrism } from '../contract-tests/prism.ts';
 import {
   createMarketClient,
   DeliveryUnknownError,
@@ -22,6 +21,7 @@ import {
   type MarketClientOptions,
 } from '../src/index.ts';
 import { log, runDemo, StepError, step } from './lib/demo-steps.ts';
+import { startPrism } from './lib/prism.ts';
 
 const DEMO = { businessId: 123456, orderId: 5123456789 };
 const INTEGRATION = 'yandex-market-chats-client-demo/0.1.0';

@@ -44,7 +44,7 @@ export async function releaseSpec({ specPath, baselinePath, version }: ReleaseOp
   const spec = await readFile(specPath, 'utf8');
   const header = [
     `# The spec as released in version ${version}: the baseline of \`npm run check:breaking\`.`,
-    '# Do not edit: `npm run release:spec` rewrites it from openapi/openapi.yaml.',
+    `# Do not edit: \`npm run release:spec\` rewrites it from ${specPath}.`,
     `# released-version: ${version}`,
     '',
   ].join('\n');

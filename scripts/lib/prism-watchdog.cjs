@@ -1,4 +1,4 @@
-// Preloaded into the Prism process by contract-tests/prism.ts (`node --require <this> prism ...`).
+// Preloaded into the Prism process by scripts/lib/prism.ts (`node --require <this> prism ...`).
 // Prism's stdin is a pipe from the process that started it; when that process goes away for any reason
 // (even SIGKILL, which runs no exit handlers), the pipe reaches end-of-file and Prism exits with it, so
 // no mock outlives an interrupted test run.

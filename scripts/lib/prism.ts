@@ -49,7 +49,7 @@ const OUTPUT_LIMIT = 64 * 1024;
 const STOP_GRACE_MS = 3_000;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_SPEC = path.resolve(here, '..', 'openapi', 'openapi.yaml');
+export const DEFAULT_SPEC = path.resolve(here, '..', '..', 'openapi', 'openapi.yaml');
 const WATCHDOG = path.join(here, 'prism-watchdog.cjs');
 
 function prismCli(): string {
