@@ -36,6 +36,7 @@ export const BASE_URL = 'https://api.example.test';
 export const DEFAULT_CALL: CallSettings = {
   signal: undefined,
   maxRetries: 2,
+  maxRateLimitResends: 9,
   timeoutMs: 30_000,
   deadlineMs: 300_000,
 };
