@@ -154,8 +154,9 @@ export interface MarketClient {
   /** One page of the business's chats, optionally filtered. A read (retried). Quota: 5,000 an hour. */
   getChats(input: GetChatsInput, options?: RequestOptions): Promise<ChatsPage>;
   /**
-   * Every chat of the business, page after page (`for await`). `timeoutMs` and `maxRetries` apply to each
-   * page, the signal and `deadlineMs` to the whole iteration. Input is checked at once.
+   * Every chat of the business, page after page (`for await`). `timeoutMs`, `maxRetries` and `deadlineMs`
+   * apply to each page's call (the time your loop spends on the items counts against none of them); the
+   * signal to the whole iteration. Input is checked at once.
    */
   iterateChats(input: IterateChatsInput, options?: RequestOptions): PageIterator<GetChatInfoDTO>;
   /** One chat. A read (retried). Quota: 1,000 an hour. */
