@@ -121,6 +121,20 @@ describe('BusinessGate', () => {
     expect(log).toEqual(['a', 'c']);
   });
 
+  it('a slot freed in the moment a wait ends goes past that waiter (timed out) to the next', async () => {
+    const gate = new BusinessGate(1);
+    const release = await gate.acquire(1, undefined, WAIT, timeout);
+    const late = rejectionOf(gate.acquire(1, undefined, 1_000, timeout));
+    const log: string[] = [];
+    void take(gate, log, 'next');
+    vi.setSystemTime(Date.now() + 1_000); // the clock is there, the waiter's timer has not run yet
+    release();
+    expect((await late).message).toBe('no slot in time');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['next']);
+    expect(gate.stats(1)).toEqual({ limit: 1, active: 1, waiting: 0 });
+  });
+
   it('a granted slot is not timed out or aborted afterwards', async () => {
     const gate = new BusinessGate(1);
     const controller = new AbortController();

@@ -1,11 +1,18 @@
 import { onAbort } from './abort.ts';
 import { PeerTraffic } from './peer-traffic.ts';
 
+/** A call in the slot queue. */
+interface Waiter {
+  /** Whether its wait ran out before the slot came (it then leaves the queue with its timeout error). */
+  tooLate(): boolean;
+  grant(release: () => void): void;
+}
+
 interface Lane {
   /** How many may be in flight now: MAX at first, lowered by parallel-limit 420s, raised back by successes. */
   limit: number;
   active: number;
-  waiting: Array<(release: () => void) => void>;
+  waiting: Waiter[];
   /** When the limit last changed (ms), and the successes since: a step up needs both a second and a run. */
   changedAt: number;
   successes: number;
@@ -60,21 +67,34 @@ export class BusinessGate {
       lane.active++;
       return Promise.resolve(this.#releaser(businessId, lane));
     }
+    const until = Date.now() + maxWaitMs;
     return new Promise((resolve, reject) => {
-      const leave = (reason: unknown) => {
-        lane.waiting.splice(lane.waiting.indexOf(grant), 1);
+      const stopWaiting = () => {
         clearTimeout(timer);
         unsubscribe?.();
+      };
+      const leave = (reason: unknown) => {
+        lane.waiting.splice(lane.waiting.indexOf(waiter), 1);
+        stopWaiting();
         reject(reason);
       };
       const unsubscribe = signal === undefined ? undefined : onAbort(signal, () => leave(signal.reason));
       const timer = setTimeout(() => leave(onTimeout()), maxWaitMs);
-      const grant = (release: () => void) => {
-        clearTimeout(timer);
-        unsubscribe?.();
-        resolve(release);
+      const waiter: Waiter = {
+        // A slot freed in the moment the wait ends (its timer due, not yet run) comes too late: the call
+        // would start an attempt past its deadline. The slot goes on to the next in line.
+        tooLate() {
+          if (Date.now() < until) return false;
+          stopWaiting();
+          reject(onTimeout());
+          return true;
+        },
+        grant(release) {
+          stopWaiting();
+          resolve(release);
+        },
       };
-      lane.waiting.push(grant);
+      lane.waiting.push(waiter);
     });
   }
 
@@ -160,8 +180,9 @@ export class BusinessGate {
     while (lane.active < lane.limit) {
       const next = lane.waiting.shift();
       if (next === undefined) return;
+      if (next.tooLate()) continue;
       lane.active++;
-      next(this.#releaser(businessId, lane));
+      next.grant(this.#releaser(businessId, lane));
     }
   }
 

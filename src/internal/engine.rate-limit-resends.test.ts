@@ -4,8 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RateLimitError } from '../errors/rate-limit-error.ts';
 import { ServerError } from '../errors/server-error.ts';
 import { apiError, type Reply, rejectionOf, type SentRequest } from '../test-support/fake-api.ts';
-import { DEFAULT_CALL, fakeEngine, getThing, sendThing, thing } from '../test-support/fake-operations.ts';
-import type { CallSettings } from './engine.ts';
+import { callWith, fakeEngine, getThing, sendThing, thing } from '../test-support/fake-operations.ts';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const B1 = { businessId: 1, id: 1 };
@@ -18,8 +17,6 @@ afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
 });
-
-const callWith = (overrides: Partial<CallSettings>): CallSettings => ({ ...DEFAULT_CALL, ...overrides });
 
 /** Rate-limit headers whose window ends `untilMs` after the moment the answer is built (a reply
  *  function builds it when the request arrives; a Response in the script, at NOW). */

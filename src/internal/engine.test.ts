@@ -398,10 +398,10 @@ describe('quota, per business and per operation', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('a hold that ends just at the deadline or at maxRetryDelayMs is waited for', async () => {
+  it('a hold that ends just at maxRetryDelayMs, or 1 ms before the deadline, is waited for', async () => {
     const { engine, sent } = fakeEngine([thing(1, quota(0, 10_000)), thing(2)], { maxRetryDelayMs: 10_000 });
     await engine.call(getThing, B1, DEFAULT_CALL);
-    const result = engine.call(getThing, B1, callWith({ deadlineMs: 10_000 }));
+    const result = engine.call(getThing, B1, callWith({ deadlineMs: 10_001 }));
     await vi.advanceTimersByTimeAsync(10_000);
     await expect(result).resolves.toEqual({ id: 2 });
     expect(offsets(sent)).toEqual([0, 10_000]);
@@ -805,9 +805,9 @@ describe('the deadline', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('a backoff that ends at the deadline is waited for', async () => {
+  it('a backoff that ends 1 ms before the deadline is waited for', async () => {
     const { engine, sent } = fakeEngine([refused(), thing(4)]);
-    const result = engine.call(getThing, B1, callWith({ deadlineMs: 500 }));
+    const result = engine.call(getThing, B1, callWith({ deadlineMs: 501 }));
     await vi.runAllTimersAsync();
     await expect(result).resolves.toEqual({ id: 4 });
     expect(offsets(sent)).toEqual([0, 500]);

@@ -134,6 +134,12 @@ export function createEngine(settings: EngineSettings) {
         release();
         continue;
       }
+      // Every wait above ends before the deadline, but a timer may fire late: no attempt starts past it.
+      if (Date.now() >= deadlineAt) {
+        release();
+        const details = { limitMs: call.deadlineMs, bound: 'deadlineMs', waitingFor: 'send' } as const;
+        throw new DeadlineError(operation.name, { ...details, attempts: progress.sent });
+      }
       quotas.sending(businessId, operation.name);
       const attempt = ++progress.sent;
       let outcome: Outcome<Result>;
@@ -238,7 +244,8 @@ export function createEngine(settings: EngineSettings) {
       // Stryker disable next-line ConditionalExpression: a check for the types; undefined > 0 is false anyway
       delayMs = askedMs !== undefined && askedMs > 0 ? askedMs : backoffDelayMs(resends + 1);
     }
-    if (now + delayMs > deadlineAt) {
+    // An attempt needs time left: one that would start just at the deadline could only time out.
+    if (now + delayMs >= deadlineAt) {
       throw failure.toError(
         attempt,
         `the next attempt would come ${delayMs} ms from now, past the call's deadlineMs (${call.deadlineMs} ms)`,
@@ -287,7 +294,7 @@ export function createEngine(settings: EngineSettings) {
       }
       const { until } = decision;
       const delayMs = until - now;
-      if (delayMs > maxRetryDelayMs || until > deadlineAt) {
+      if (delayMs > maxRetryDelayMs || until >= deadlineAt) {
         const bound =
           delayMs > maxRetryDelayMs
             ? `maxRetryDelayMs (${maxRetryDelayMs} ms)`

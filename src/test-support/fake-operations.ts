@@ -41,6 +41,12 @@ export const DEFAULT_CALL: CallSettings = {
   deadlineMs: 300_000,
 };
 
+/** DEFAULT_CALL with some settings changed. */
+export const callWith = (overrides: Partial<CallSettings>): CallSettings => ({
+  ...DEFAULT_CALL,
+  ...overrides,
+});
+
 /** A 200 the fake operations accept. */
 export function thing(id: number, headers: Record<string, string> = {}): Response {
   return json(200, { status: 'OK', result: { id } }, headers);
