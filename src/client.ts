@@ -185,7 +185,8 @@ export interface MarketClient {
   readonly rateLimit: RateLimitState | undefined;
   /**
    * What the client knows of a business's limits: its in-flight slots (limit, in use, waiting) and each
-   * called operation's quota as the last response of that operation said.
+   * called operation's quota as the last response of that operation said, while its window runs (a
+   * business idle past its windows is forgotten at the next call).
    */
   limits(businessId: number): BusinessLimits;
   /**

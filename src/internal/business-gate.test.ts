@@ -356,3 +356,30 @@ describe('BusinessGate', () => {
     expect(gate.stats(1)).toEqual({ limit: 2, active: 2, waiting: 1 });
   });
 });
+
+describe('BusinessGate.forgetIdle', () => {
+  it('frees a lowered lane idle for a minute; keeps one in use or idle for less', async () => {
+    const gate = new BusinessGate(4);
+    const now = Date.now();
+    for (const businessId of [1, 2, 3]) {
+      const [first, second] = await Promise.all([
+        gate.acquire(businessId, undefined, WAIT, timeout),
+        gate.acquire(businessId, undefined, WAIT, timeout),
+      ]);
+      gate.congested(businessId, now); // lowered to 1
+      first();
+      if (businessId !== 3) second();
+    }
+    vi.setSystemTime(now + 30_000);
+    const release = await gate.acquire(2, undefined, WAIT, timeout);
+    release(); // business 2 idle again from now + 30 s
+    expect(gate.size).toBe(3);
+    gate.forgetIdle(now + 60_000);
+    expect(gate.size).toBe(2);
+    expect(gate.stats(1)).toEqual({ limit: 4, active: 0, waiting: 0 });
+    expect(gate.stats(2)).toEqual({ limit: 1, active: 0, waiting: 0 });
+    expect(gate.stats(3)).toEqual({ limit: 1, active: 1, waiting: 0 });
+    gate.forgetIdle(now + 90_000);
+    expect(gate.size).toBe(1);
+  });
+});

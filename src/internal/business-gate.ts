@@ -44,6 +44,8 @@ export interface GateStats {
 export class BusinessGate {
   readonly #lanes = new Map<number, Lane>();
   readonly #max: number;
+  /** When forgetIdle looks at the lanes again (ms). */
+  #nextLook = 0;
 
   constructor(max: number) {
     this.#max = max;
@@ -152,6 +154,25 @@ export class BusinessGate {
     this.#grantWaiting(businessId, lane);
   }
 
+  /** How many businesses it holds a lane for. */
+  get size(): number {
+    return this.#lanes.size;
+  }
+
+  /**
+   * Frees the lanes idle long enough for their lowered limit to be forgotten (a lane at full limit is freed
+   * as soon as it goes idle), so memory follows the businesses in use. Looks at most once a second.
+   */
+  forgetIdle(now: number): void {
+    if (now < this.#nextLook) return;
+    this.#nextLook = now + FORGET_EVERY_MS;
+    for (const [businessId, lane] of this.#lanes) {
+      if (lane.idleSince !== undefined && now - lane.idleSince >= FORGET_AFTER_IDLE_MS) {
+        this.#lanes.delete(businessId);
+      }
+    }
+  }
+
   stats(businessId: number): GateStats {
     const lane = this.#lanes.get(businessId);
     return { limit: lane?.limit ?? this.#max, active: lane?.active ?? 0, waiting: lane?.waiting.length ?? 0 };
@@ -223,3 +244,5 @@ const RAISE_AFTER_MS = 1_000;
 const RAISE_AFTER_SUCCESSES_PER_SLOT = 4;
 /** A lowered limit is forgotten after this long without calls. */
 const FORGET_AFTER_IDLE_MS = 60_000;
+/** How often forgetIdle looks for lanes to free. */
+const FORGET_EVERY_MS = 1_000;

@@ -93,6 +93,10 @@ export function createEngine(settings: EngineSettings) {
     call: CallSettings,
   ): Promise<Result> {
     operationsSeen.add(operation.name);
+    // What is known of idle businesses whose windows are over is freed, so memory follows those in use.
+    const now = Date.now();
+    quotas.forgetIdle(now);
+    gate.forgetIdle(now);
     const progress = { sent: 0 };
     try {
       call.signal?.throwIfAborted(); // inside: onFailure sees every failed call, an abort included
