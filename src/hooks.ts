@@ -1,7 +1,4 @@
 import type { MarketError } from './errors/market-error.ts';
-import type { RetryBudget } from './internal/resend-budget.ts';
-
-export type { RetryBudget } from './internal/resend-budget.ts';
 
 /** What every event names: the operation (e.g. `createChat`) and the business it was for. */
 export interface CallEvent {
@@ -35,6 +32,9 @@ export interface AttemptErrorEvent extends CallEvent {
   /** Whether the call sends the request again. */
   willRetry: boolean;
 }
+
+/** Which budget a re-send used: `maxRateLimitResends` after a 420/429, `maxRetries` after anything else. */
+export type RetryBudget = 'retries' | 'rateLimitResends';
 
 /**
  * An attempt failed and the request is sent again after `delayMs` (a wait for quota or a slot may follow).

@@ -1,10 +1,8 @@
 // How often one call may send its request again. Two budgets: a 420/429 (the API did not act; it asks to
 // wait) draws from `maxRateLimitResends`, every other retryable failure from `maxRetries`. Without a
 // bound of their own, 420s answered to everything would keep a call sending until its deadline.
+import type { RetryBudget } from '../hooks.ts';
 import type { FailureKind } from './read-response.ts';
-
-/** Which budget a re-send used, as `onRetry` reports it. */
-export type RetryBudget = 'retries' | 'rateLimitResends';
 
 /** The budget a re-send after a failure of this kind draws from. */
 export function budgetFor(kind: FailureKind): RetryBudget {
