@@ -382,4 +382,42 @@ describe('BusinessGate.forgetIdle', () => {
     gate.forgetIdle(now + 90_000);
     expect(gate.size).toBe(1);
   });
+
+  it('looks again only a second after its last look', async () => {
+    const gate = new BusinessGate(4);
+    const now = Date.now();
+    const [first, second] = await Promise.all([
+      gate.acquire(1, undefined, WAIT, timeout),
+      gate.acquire(1, undefined, WAIT, timeout),
+    ]);
+    gate.congested(1, now);
+    first();
+    second(); // idle, lowered, from now
+    gate.forgetIdle(now + 59_500);
+    gate.forgetIdle(now + 60_499);
+    expect(gate.size).toBe(1);
+    gate.forgetIdle(now + 60_500);
+    expect(gate.size).toBe(0);
+  });
+
+  it('a lowered lane called again after a minute idle, before any look, is back at its maximum', async () => {
+    const gate = new BusinessGate(4);
+    const now = Date.now();
+    for (const [businessId, idleMs, limit] of [
+      [1, 59_999, 1],
+      [2, 60_000, 4],
+    ] as const) {
+      const [first, second] = await Promise.all([
+        gate.acquire(businessId, undefined, WAIT, timeout),
+        gate.acquire(businessId, undefined, WAIT, timeout),
+      ]);
+      gate.congested(businessId, now);
+      vi.setSystemTime(now);
+      first();
+      second();
+      vi.setSystemTime(now + idleMs);
+      (await gate.acquire(businessId, undefined, WAIT, timeout))();
+      expect(gate.stats(businessId).limit).toBe(limit);
+    }
+  });
 });
