@@ -114,6 +114,18 @@ describe('no attempt starts once the deadline has passed', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('a timer late by just enough to end at the deadline sends nothing either', async () => {
+    const { engine, sent } = fakeEngine([apiError(503, 'BUSY', 'x'), thing(1)], {
+      hooks: { onRetry: lateBy(1_000) },
+    });
+    const result = rejectionOf(
+      engine.call(getThing, { businessId: 1, id: 1 }, callWith({ deadlineMs: 1_500 })),
+    );
+    await vi.runAllTimersAsync();
+    expect(await result).toMatchObject({ waitingFor: 'send', attempts: 1 });
+    expect(sent).toHaveLength(1);
+  });
+
   it('so does a parallel-limit wait of a write, and a quota hold, whose timers fire late', async () => {
     const inFlightLimit = apiError(420, 'LIMIT', 'x', {
       'X-RateLimit-Resource-Remaining': '5',
