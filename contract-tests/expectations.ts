@@ -21,10 +21,11 @@ export type ApiErrorClass = abstract new (...args: any[]) => ApiError;
  * How often a request that got this code is sent:
  * - `once`: never again, whatever maxRetries (a 4xx: the same request gets the same answer);
  * - `retried`: maxRetries more times (a 5xx of an operation that is safe to repeat);
- * - `after-slot-wait`: sent again after a short wait without using maxRetries, until the call's deadline
- *   (a 420 while quota remains, as in every example: the in-flight limit, so the API did not act).
+ * - `rate-limit-resend`: sent again after a short wait, maxRateLimitResends more times whatever maxRetries,
+ *   then a RateLimitError (a 420 while quota remains, as in every example: the in-flight limit, so the
+ *   API did not act).
  */
-export type Resend = 'once' | 'retried' | 'after-slot-wait';
+export type Resend = 'once' | 'retried' | 'rate-limit-resend';
 
 export type Expectation =
   /** Resolves with the typed result of each named example of the 200 (operations.ts says which). */
@@ -59,7 +60,7 @@ export const EXPECTED: ExpectationTable = {
     '401': error(UnauthorizedError, 'unauthorized'),
     '403': error(ForbiddenError, 'forbidden'),
     '404': error(NotFoundError, 'notFound'),
-    '420': error(RateLimitError, 'limitExceeded', 'after-slot-wait'),
+    '420': error(RateLimitError, 'limitExceeded', 'rate-limit-resend'),
     '500': error(ServerError, 'internalError', 'retried'),
   },
   getChats: {
@@ -68,7 +69,7 @@ export const EXPECTED: ExpectationTable = {
     '401': error(UnauthorizedError, 'unauthorized'),
     '403': error(ForbiddenError, 'forbiddenRead'),
     '404': error(NotFoundError, 'notFound'),
-    '420': error(RateLimitError, 'getChatsLimitExceeded', 'after-slot-wait'),
+    '420': error(RateLimitError, 'getChatsLimitExceeded', 'rate-limit-resend'),
     '500': error(ServerError, 'internalError', 'retried'),
   },
   getChat: {
@@ -77,7 +78,7 @@ export const EXPECTED: ExpectationTable = {
     '401': error(UnauthorizedError, 'unauthorized'),
     '403': error(ForbiddenError, 'forbiddenRead'),
     '404': error(NotFoundError, 'chatNotFound'),
-    '420': error(RateLimitError, 'getChatLimitExceeded', 'after-slot-wait'),
+    '420': error(RateLimitError, 'getChatLimitExceeded', 'rate-limit-resend'),
     '500': error(ServerError, 'internalError', 'retried'),
   },
   getChatHistory: {
@@ -86,7 +87,7 @@ export const EXPECTED: ExpectationTable = {
     '401': error(UnauthorizedError, 'unauthorized'),
     '403': error(ForbiddenError, 'forbiddenRead'),
     '404': error(NotFoundError, 'chatNotFound'),
-    '420': error(RateLimitError, 'getChatHistoryLimitExceeded', 'after-slot-wait'),
+    '420': error(RateLimitError, 'getChatHistoryLimitExceeded', 'rate-limit-resend'),
     '500': error(ServerError, 'internalError', 'retried'),
   },
   getChatMessage: {
@@ -95,7 +96,7 @@ export const EXPECTED: ExpectationTable = {
     '401': error(UnauthorizedError, 'unauthorized'),
     '403': error(ForbiddenError, 'forbiddenRead'),
     '404': error(NotFoundError, 'messageNotFound'),
-    '420': error(RateLimitError, 'getChatMessageLimitExceeded', 'after-slot-wait'),
+    '420': error(RateLimitError, 'getChatMessageLimitExceeded', 'rate-limit-resend'),
     '500': error(ServerError, 'internalError', 'retried'),
   },
   sendMessageToChat: {
@@ -104,7 +105,7 @@ export const EXPECTED: ExpectationTable = {
     '401': error(UnauthorizedError, 'unauthorized'),
     '403': error(ForbiddenError, 'forbidden'),
     '404': error(NotFoundError, 'chatNotFound'),
-    '420': error(RateLimitError, 'sendMessageToChatLimitExceeded', 'after-slot-wait'),
+    '420': error(RateLimitError, 'sendMessageToChatLimitExceeded', 'rate-limit-resend'),
     '500': deliveryUnknown('internalError'),
   },
   sendFileToChat: {
@@ -113,7 +114,7 @@ export const EXPECTED: ExpectationTable = {
     '401': error(UnauthorizedError, 'unauthorized'),
     '403': error(ForbiddenError, 'forbidden'),
     '404': error(NotFoundError, 'chatNotFound'),
-    '420': error(RateLimitError, 'sendFileToChatLimitExceeded', 'after-slot-wait'),
+    '420': error(RateLimitError, 'sendFileToChatLimitExceeded', 'rate-limit-resend'),
     '500': deliveryUnknown('internalError'),
   },
 };

@@ -119,7 +119,7 @@ describe.skipIf(isLive)(`arbitrary (generated) responses of every operation${MOC
             return;
           }
           const remaining = Number(sent[0]?.responseHeaders['x-ratelimit-resource-remaining']);
-          if (expectation.resend === 'after-slot-wait' && remaining > 0) {
+          if (expectation.resend === 'rate-limit-resend' && remaining > 0) {
             // Quota left: the in-flight limit; the API did not act, so the request is sent again.
             expect(outcome, why).not.toHaveProperty('error');
             expect(sent.map((e) => e.status)).toEqual([status, 200]);

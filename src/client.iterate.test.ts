@@ -1,5 +1,5 @@
 // iterateChats and iterateChatHistory: every item of every page, in order, following nextPageToken; a
-// resumable pageToken; one deadline over the whole iteration; a token that comes back ends it.
+// resumable pageToken; deadlineMs per page, the signal over the whole iteration; a token that comes back ends it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createMarketClient,
@@ -180,8 +180,8 @@ describe('iterateChatHistory, a token that comes back', () => {
   });
 });
 
-describe('the deadline of an iteration', () => {
-  it('covers all pages: each page gets what is left of it', async () => {
+describe('the time limits of an iteration', () => {
+  it('deadlineMs bounds each page’s call, not the whole iteration', async () => {
     vi.useFakeTimers();
     const slowPage = () =>
       new Promise<Response>((resolve) => setTimeout(() => resolve(chatsPage([1], 'p2')), 600));
@@ -189,26 +189,43 @@ describe('the deadline of an iteration', () => {
     const outcome = rejectionOf(collect(market.iterateChats({ businessId: 12 })));
     let settled = false;
     void outcome.then(() => (settled = true));
-    await vi.advanceTimersByTimeAsync(999);
+    await vi.advanceTimersByTimeAsync(1_599);
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     const error = await outcome;
     expect(error).toBeInstanceOf(DeadlineError);
-    expect((error as DeadlineError).limitMs).toBe(400); // the second page's share of the deadline
+    expect(error).toMatchObject({ limitMs: 1_000, waitingFor: 'response', attempts: 1 });
+    expect(error.message).toBe(
+      'getChats: gave up waiting for a response: deadlineMs (1000 ms) passed (1 attempt)',
+    );
   });
 
-  it('passed while the caller dwelt on an item: the next page is not asked for', async () => {
+  it('the time the caller spends on the items counts against no deadlineMs', async () => {
     vi.useFakeTimers();
-    const { market, sent } = clientOf([chatsPage([1], 'p2'), chatsPage([2])]);
-    const iterator = market.iterateChats({ businessId: 12 }, { deadlineMs: 1_000 })[Symbol.asyncIterator]();
-    expect((await iterator.next()).value?.chatId).toBe(1);
-    await vi.advanceTimersByTimeAsync(1_000);
-    const error = await rejectionOf(iterator.next());
-    expect(error).toBeInstanceOf(DeadlineError);
-    expect(error.message).toBe(
-      'getChats: gave up waiting for a response: deadlineMs (1000 ms) passed (0 attempts)',
-    );
-    expect([(error as DeadlineError).attempts, (error as DeadlineError).limitMs]).toEqual([0, 1_000]);
+    const { market, sent } = clientOf([
+      chatsPage([1, 2, 3], 'p2'),
+      chatsPage([4, 5, 6], 'p3'),
+      chatsPage([7]),
+    ]);
+    const seen: number[] = [];
+    for await (const item of market.iterateChats({ businessId: 12 }, { deadlineMs: 1_000 })) {
+      seen.push(item.chatId);
+      await vi.advanceTimersByTimeAsync(300); // a loop body that takes 300 ms per item
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(sent).toHaveLength(3);
+  });
+
+  it('the signal bounds the whole iteration: aborted while the caller dwelt on an item, no page is asked for', async () => {
+    const { market, sent } = clientOf([historyPage(5, [1], 'p2'), historyPage(5, [2])]);
+    const controller = new AbortController();
+    const reason = new Error('iteration took too long');
+    const iterator = market
+      .iterateChatHistory({ businessId: 12, chatId: 3 }, { signal: controller.signal })
+      [Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    controller.abort(reason);
+    expect(await rejectionOf(iterator.next())).toBe(reason);
     expect(sent).toHaveLength(1);
   });
 });

@@ -35,6 +35,7 @@ describe('createMarketClient options', () => {
     [{ deadlineMs: 'soon' }, 'deadlineMs', 'deadlineMs must be'],
     [{ maxRetryDelayMs: -1 }, 'maxRetryDelayMs', 'maxRetryDelayMs must be a number of milliseconds >= 0'],
     [{ maxResponseBytes: -1 }, 'maxResponseBytes', 'maxResponseBytes must be'],
+    [{ maxRateLimitResends: -1 }, 'maxRateLimitResends', 'maxRateLimitResends must be a whole number >= 0'],
     [{ hooks: 5 }, 'hooks', 'hooks must be an object'],
     [{ hooks: 'onRetry' }, 'hooks', 'hooks must be an object'],
     [{ hooks: { onRetryy: () => {} } }, 'onRetryy', 'onRetryy is not an option of hooks'],
@@ -76,7 +77,7 @@ describe('request options', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({
       field: 'options',
-      message: 'options must be an object (signal, maxRetries, timeoutMs, deadlineMs)',
+      message: 'options must be an object (signal, maxRetries, maxRateLimitResends, timeoutMs, deadlineMs)',
     });
   });
 
@@ -84,6 +85,7 @@ describe('request options', () => {
     [{ timeoutMs: 0 }, 'timeoutMs'],
     [{ deadlineMs: 0 }, 'deadlineMs'],
     [{ maxRetries: -1 }, 'maxRetries'],
+    [{ maxRateLimitResends: 1.5 }, 'maxRateLimitResends'],
     [{ signal: 'abort' }, 'signal'],
     [{ retries: 1 }, 'retries'],
   ])('%j is refused naming %s, sending nothing', async (options, field) => {

@@ -123,9 +123,35 @@ describe('error responses', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it.each([420, 429])(
+    '%i is sent again maxRateLimitResends times, whatever maxRetries, then is a RateLimitError',
+    async (status) => {
+      const onRetry = vi.fn();
+      const { market, sent } = client([apiError(status, 'E', 'failed')], {
+        maxRetries: 0,
+        maxRateLimitResends: 3,
+        hooks: { onRetry },
+      });
+      const result = rejectionOf(market.createChat(ORDER));
+      await vi.runAllTimersAsync();
+      const error = await result;
+      expect(error).toBeInstanceOf(RateLimitError);
+      expect(error).toMatchObject({ status, attempts: 4 });
+      expect(error.message).toContain('(4 attempts); maxRateLimitResends (3) used up');
+      expect(sent).toHaveLength(4);
+      expect(onRetry.mock.calls.map(([event]) => event.budget)).toEqual(Array(3).fill('rateLimitResends'));
+    },
+  );
+
+  it('a per-call maxRateLimitResends overrides the client one', async () => {
+    const { market, sent } = client([apiError(420, 'E', 'failed')], { maxRateLimitResends: 3 });
+    const result = rejectionOf(market.createChat(ORDER, { maxRateLimitResends: 1 }));
+    await vi.runAllTimersAsync();
+    expect(await result).toMatchObject({ attempts: 2 });
+    expect(sent).toHaveLength(2);
+  });
+
   it.each([
-    [420, RateLimitError],
-    [429, RateLimitError],
     [500, ServerError],
     [502, ServerError],
     [503, ServerError],
@@ -423,9 +449,23 @@ describe('retry delays', () => {
     ]);
   });
 
-  it('a server that keeps answering the in-flight 420 fails the call at its deadline', async () => {
+  it('a server that keeps answering the in-flight 420 gets 10 requests with the defaults', async () => {
     const headers = { 'X-RateLimit-Resource-Remaining': '12' };
-    const { market, sent } = client([apiError(420, 'LIMIT_EXCEEDED', 'x', headers)], { deadlineMs: 10_000 });
+    const { market, sent } = client([apiError(420, 'LIMIT_EXCEEDED', 'x', headers)], { maxRetries: 0 });
+    const result = rejectionOf(market.createChat(ORDER));
+    await vi.runAllTimersAsync();
+    const error = await result;
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.message).toContain('(10 attempts); maxRateLimitResends (9) used up');
+    expect(offsets(sent)).toEqual([0, 13, 38, 88, 188, 388, 788, 1588, 2588, 3588]);
+  });
+
+  it('with resends to spare, the deadline ends it', async () => {
+    const headers = { 'X-RateLimit-Resource-Remaining': '12' };
+    const { market, sent } = client([apiError(420, 'LIMIT_EXCEEDED', 'x', headers)], {
+      deadlineMs: 10_000,
+      maxRateLimitResends: 100,
+    });
     const result = rejectionOf(market.createChat(ORDER));
     await vi.runAllTimersAsync();
     const error = await result;

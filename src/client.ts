@@ -91,11 +91,16 @@ export interface MarketClientSettings {
   /** Default `PRODUCTION_BASE_URL`. Must be https, except on loopback (mocks, local proxies). */
   baseUrl?: string | undefined;
   /**
-   * Retries after the first attempt, on 420/429 without a reset time, 500/502/503/504, connection errors
-   * and timeouts (writes only where the API surely did not act). Waiting for quota or for an in-flight slot,
-   * and a 420 sent again after its wait, use none of them. Default 2.
+   * Retries after the first attempt, on 500/502/503/504, connection errors and timeouts (writes only where
+   * the API surely did not act). 420/429 answers use `maxRateLimitResends` instead. Default 2.
    */
   maxRetries?: number | undefined;
+  /**
+   * How often a call sends its request again after 420/429 answers (after the wait they ask for); past it
+   * the call fails with a RateLimitError. Waiting for quota or a slot before sending is no re-send.
+   * Default 9: a call that only ever gets 420 sends at most 10 requests.
+   */
+  maxRateLimitResends?: number | undefined;
   /** Limit for one attempt, from sending to the end of the body. Default 30 000 ms. */
   timeoutMs?: number | undefined;
   /**
@@ -132,6 +137,8 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Overrides the client's `maxRetries` for this call. */
   maxRetries?: number | undefined;
+  /** Overrides the client's `maxRateLimitResends` for this call. */
+  maxRateLimitResends?: number | undefined;
   /** Overrides the client's `timeoutMs` for this call. */
   timeoutMs?: number | undefined;
   /** Overrides the client's `deadlineMs` for this call. */
@@ -147,8 +154,9 @@ export interface MarketClient {
   /** One page of the business's chats, optionally filtered. A read (retried). Quota: 5,000 an hour. */
   getChats(input: GetChatsInput, options?: RequestOptions): Promise<ChatsPage>;
   /**
-   * Every chat of the business, page after page (`for await`). `timeoutMs` and `maxRetries` apply to each
-   * page, the signal and `deadlineMs` to the whole iteration. Input is checked at once.
+   * Every chat of the business, page after page (`for await`). `timeoutMs`, `maxRetries` and `deadlineMs`
+   * apply to each page's call (the time your loop spends on the items counts against none of them); the
+   * signal to the whole iteration. Input is checked at once.
    */
   iterateChats(input: IterateChatsInput, options?: RequestOptions): PageIterator<GetChatInfoDTO>;
   /** One chat. A read (retried). Quota: 1,000 an hour. */
@@ -177,7 +185,8 @@ export interface MarketClient {
   readonly rateLimit: RateLimitState | undefined;
   /**
    * What the client knows of a business's limits: its in-flight slots (limit, in use, waiting) and each
-   * called operation's quota as the last response of that operation said.
+   * called operation's quota as the last response of that operation said, while its window runs (a
+   * business idle past its windows is forgotten at the next call).
    */
   limits(businessId: number): BusinessLimits;
   /**
@@ -192,6 +201,7 @@ const CLIENT_OPTIONS = [
   'oauthToken',
   'baseUrl',
   'maxRetries',
+  'maxRateLimitResends',
   'timeoutMs',
   'deadlineMs',
   'maxRetryDelayMs',
@@ -200,7 +210,7 @@ const CLIENT_OPTIONS = [
   'integration',
   'hooks',
 ] as const;
-const REQUEST_OPTIONS = ['signal', 'maxRetries', 'timeoutMs', 'deadlineMs'] as const;
+const REQUEST_OPTIONS = ['signal', 'maxRetries', 'maxRateLimitResends', 'timeoutMs', 'deadlineMs'] as const;
 
 /** Creates a client. Throws a ValidationError naming the option when an option is wrong. */
 export function createMarketClient(options: MarketClientOptions): MarketClient {
@@ -215,6 +225,7 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
   const baseUrl = checkBaseUrl(options.baseUrl ?? PRODUCTION_BASE_URL);
   const defaults = {
     maxRetries: checkCount('maxRetries', options.maxRetries ?? 2),
+    maxRateLimitResends: checkCount('maxRateLimitResends', options.maxRateLimitResends ?? 9),
     // Stryker disable next-line ObjectLiteral: `{}` leaves allowZero undefined, which checkMilliseconds reads as false, as given
     timeoutMs: checkMilliseconds('timeoutMs', options.timeoutMs ?? 30_000, { allowZero: false }),
     // Stryker disable next-line ObjectLiteral: `{}` leaves allowZero undefined, which checkMilliseconds reads as false, as given
@@ -351,6 +362,10 @@ function callSettings(
   return {
     signal: options.signal === undefined ? undefined : checkSignal(options.signal),
     maxRetries: checkCount('maxRetries', options.maxRetries ?? defaults.maxRetries),
+    maxRateLimitResends: checkCount(
+      'maxRateLimitResends',
+      options.maxRateLimitResends ?? defaults.maxRateLimitResends,
+    ),
     // Stryker disable next-line ObjectLiteral: `{}` leaves allowZero undefined, which checkMilliseconds reads as false, as given
     timeoutMs: checkMilliseconds('timeoutMs', options.timeoutMs ?? defaults.timeoutMs, { allowZero: false }),
     // Stryker disable next-line ObjectLiteral: `{}` leaves allowZero undefined, which checkMilliseconds reads as false, as given

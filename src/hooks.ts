@@ -33,19 +33,29 @@ export interface AttemptErrorEvent extends CallEvent {
   willRetry: boolean;
 }
 
-/** An attempt failed and another follows after `delayMs`; it uses up one of `maxRetries`. */
+/** Which budget a re-send used: `maxRateLimitResends` after a 420/429, `maxRetries` after anything else. */
+export type RetryBudget = 'retries' | 'rateLimitResends';
+
+/**
+ * An attempt failed and the request is sent again after `delayMs` (a wait for quota or a slot may follow).
+ * Every re-send is reported, each using up one of its `budget`: `rateLimitResends` after a 420/429,
+ * `retries` (maxRetries) after any other failure.
+ */
 export interface RetryEvent extends CallEvent {
   /** The attempt that failed. */
   attempt: number;
   delayMs: number;
   /** What the failed attempt would have thrown. */
   reason: MarketError;
+  /** `maxRateLimitResends` or `maxRetries`, whichever this re-send counts against. */
+  budget: RetryBudget;
 }
 
 /**
  * A call is held before sending: `quota`, its operation's quota is used up until `until` (known from an
  * earlier response or a 420); `parallel-limit`, a 420 said the business has too many requests in flight.
- * Holds are not retries: they use up none of `maxRetries`.
+ * A hold sends nothing and uses up no budget; the request that a 420 sends again after its hold is a
+ * re-send (`onRetry`, budget `rateLimitResends`).
  */
 export interface HeldEvent extends CallEvent {
   reason: 'quota' | 'parallel-limit';

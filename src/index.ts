@@ -85,6 +85,7 @@ export type {
   MarketClientHooks,
   RequestEvent,
   ResponseEvent,
+  RetryBudget,
   RetryEvent,
 } from './hooks.ts';
 export type { BusinessLimits } from './internal/engine.ts';

@@ -96,6 +96,45 @@ describe('MarketError.toJSON', () => {
     });
   });
 
+  it('keeps the cause of a DeliveryUnknownError: its name, message, status and code', () => {
+    const cause = new ServerError(
+      details({ status: 503, errors: [{ code: 'UNAVAILABLE', message: 'try later' }] }),
+    );
+    const error = new DeliveryUnknownError('sendMessageToChat', cause, 1);
+    const json = JSON.parse(JSON.stringify(error));
+    expect(json).toMatchObject({ name: 'DeliveryUnknownError', attempts: 1 });
+    expect(json.cause).toEqual({
+      name: 'ServerError',
+      message: 'getChat: HTTP 503 UNAVAILABLE: try later (1 attempt)',
+      status: 503,
+      errors: [{ code: 'UNAVAILABLE', message: 'try later' }],
+      code: 'UNAVAILABLE',
+      headers: { 'x-request-id': 'r-1' },
+      attempts: 1,
+    });
+  });
+
+  it('keeps a cause that is a plain Error, with its code and its own cause; a cycle ends', () => {
+    const lowLevel = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', errno: -104 });
+    const cause = new TypeError('fetch failed', { cause: lowLevel });
+    const error = new ConnectionError('getChat: no response', { cause, attempts: 2 });
+    expect(JSON.parse(JSON.stringify(error)).cause).toEqual({
+      name: 'TypeError',
+      message: 'fetch failed',
+      cause: { name: 'Error', message: 'read ECONNRESET', code: 'ECONNRESET', errno: -104 },
+    });
+    const looped = new Error('a');
+    looped.cause = looped;
+    const json = JSON.parse(JSON.stringify(new FetchError('f', { cause: looped, attempts: 1 })));
+    let depth = 0;
+    for (let level = json; level.cause !== undefined; level = level.cause) depth++;
+    expect(depth).toBe(4); // the chain is cut after four causes
+    const causeOf = (cause: unknown) =>
+      JSON.parse(JSON.stringify(new FetchError('f', { cause, attempts: 1 }))).cause;
+    expect([causeOf('text'), causeOf(5), causeOf(false), causeOf(null)]).toEqual(['text', 5, false, null]);
+    expect([causeOf({ status: 'x' }), causeOf(10n)]).toEqual(['[object Object]', '10']);
+  });
+
   it('keeps values that are not Headers as they are', () => {
     const error = new ValidationError('chatId', 'is required');
     expect(error.toJSON()).toEqual({

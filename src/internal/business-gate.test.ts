@@ -121,6 +121,20 @@ describe('BusinessGate', () => {
     expect(log).toEqual(['a', 'c']);
   });
 
+  it('a slot freed in the moment a wait ends goes past that waiter (timed out) to the next', async () => {
+    const gate = new BusinessGate(1);
+    const release = await gate.acquire(1, undefined, WAIT, timeout);
+    const late = rejectionOf(gate.acquire(1, undefined, 1_000, timeout));
+    const log: string[] = [];
+    void take(gate, log, 'next');
+    vi.setSystemTime(Date.now() + 1_000); // the clock is there, the waiter's timer has not run yet
+    release();
+    expect((await late).message).toBe('no slot in time');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['next']);
+    expect(gate.stats(1)).toEqual({ limit: 1, active: 1, waiting: 0 });
+  });
+
   it('a granted slot is not timed out or aborted afterwards', async () => {
     const gate = new BusinessGate(1);
     const controller = new AbortController();
@@ -340,5 +354,70 @@ describe('BusinessGate', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(log).toEqual(['a', 'b', 'c']);
     expect(gate.stats(1)).toEqual({ limit: 2, active: 2, waiting: 1 });
+  });
+});
+
+describe('BusinessGate.forgetIdle', () => {
+  it('frees a lowered lane idle for a minute; keeps one in use or idle for less', async () => {
+    const gate = new BusinessGate(4);
+    const now = Date.now();
+    for (const businessId of [1, 2, 3]) {
+      const [first, second] = await Promise.all([
+        gate.acquire(businessId, undefined, WAIT, timeout),
+        gate.acquire(businessId, undefined, WAIT, timeout),
+      ]);
+      gate.congested(businessId, now); // lowered to 1
+      first();
+      if (businessId !== 3) second();
+    }
+    vi.setSystemTime(now + 30_000);
+    const release = await gate.acquire(2, undefined, WAIT, timeout);
+    release(); // business 2 idle again from now + 30 s
+    expect(gate.size).toBe(3);
+    gate.forgetIdle(now + 60_000);
+    expect(gate.size).toBe(2);
+    expect(gate.stats(1)).toEqual({ limit: 4, active: 0, waiting: 0 });
+    expect(gate.stats(2)).toEqual({ limit: 1, active: 0, waiting: 0 });
+    expect(gate.stats(3)).toEqual({ limit: 1, active: 1, waiting: 0 });
+    gate.forgetIdle(now + 90_000);
+    expect(gate.size).toBe(1);
+  });
+
+  it('looks again only a second after its last look', async () => {
+    const gate = new BusinessGate(4);
+    const now = Date.now();
+    const [first, second] = await Promise.all([
+      gate.acquire(1, undefined, WAIT, timeout),
+      gate.acquire(1, undefined, WAIT, timeout),
+    ]);
+    gate.congested(1, now);
+    first();
+    second(); // idle, lowered, from now
+    gate.forgetIdle(now + 59_500);
+    gate.forgetIdle(now + 60_499);
+    expect(gate.size).toBe(1);
+    gate.forgetIdle(now + 60_500);
+    expect(gate.size).toBe(0);
+  });
+
+  it('a lowered lane called again after a minute idle, before any look, is back at its maximum', async () => {
+    const gate = new BusinessGate(4);
+    const now = Date.now();
+    for (const [businessId, idleMs, limit] of [
+      [1, 59_999, 1],
+      [2, 60_000, 4],
+    ] as const) {
+      const [first, second] = await Promise.all([
+        gate.acquire(businessId, undefined, WAIT, timeout),
+        gate.acquire(businessId, undefined, WAIT, timeout),
+      ]);
+      gate.congested(businessId, now);
+      vi.setSystemTime(now);
+      first();
+      second();
+      vi.setSystemTime(now + idleMs);
+      (await gate.acquire(businessId, undefined, WAIT, timeout))();
+      expect(gate.stats(businessId).limit).toBe(limit);
+    }
   });
 });

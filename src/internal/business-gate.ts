@@ -1,11 +1,18 @@
 import { onAbort } from './abort.ts';
 import { PeerTraffic } from './peer-traffic.ts';
 
+/** A call in the slot queue. */
+interface Waiter {
+  /** Whether its wait ran out before the slot came (it then leaves the queue with its timeout error). */
+  tooLate(): boolean;
+  grant(release: () => void): void;
+}
+
 interface Lane {
   /** How many may be in flight now: MAX at first, lowered by parallel-limit 420s, raised back by successes. */
   limit: number;
   active: number;
-  waiting: Array<(release: () => void) => void>;
+  waiting: Waiter[];
   /** When the limit last changed (ms), and the successes since: a step up needs both a second and a run. */
   changedAt: number;
   successes: number;
@@ -37,6 +44,8 @@ export interface GateStats {
 export class BusinessGate {
   readonly #lanes = new Map<number, Lane>();
   readonly #max: number;
+  /** When forgetIdle looks at the lanes again (ms). */
+  #nextLook = 0;
 
   constructor(max: number) {
     this.#max = max;
@@ -60,21 +69,34 @@ export class BusinessGate {
       lane.active++;
       return Promise.resolve(this.#releaser(businessId, lane));
     }
+    const until = Date.now() + maxWaitMs;
     return new Promise((resolve, reject) => {
-      const leave = (reason: unknown) => {
-        lane.waiting.splice(lane.waiting.indexOf(grant), 1);
+      const stopWaiting = () => {
         clearTimeout(timer);
         unsubscribe?.();
+      };
+      const leave = (reason: unknown) => {
+        lane.waiting.splice(lane.waiting.indexOf(waiter), 1);
+        stopWaiting();
         reject(reason);
       };
       const unsubscribe = signal === undefined ? undefined : onAbort(signal, () => leave(signal.reason));
       const timer = setTimeout(() => leave(onTimeout()), maxWaitMs);
-      const grant = (release: () => void) => {
-        clearTimeout(timer);
-        unsubscribe?.();
-        resolve(release);
+      const waiter: Waiter = {
+        // A slot freed in the moment the wait ends (its timer due, not yet run) comes too late: the call
+        // would start an attempt past its deadline. The slot goes on to the next in line.
+        tooLate() {
+          if (Date.now() < until) return false;
+          stopWaiting();
+          reject(onTimeout());
+          return true;
+        },
+        grant(release) {
+          stopWaiting();
+          resolve(release);
+        },
       };
-      lane.waiting.push(grant);
+      lane.waiting.push(waiter);
     });
   }
 
@@ -132,6 +154,26 @@ export class BusinessGate {
     this.#grantWaiting(businessId, lane);
   }
 
+  /** How many businesses it holds a lane for. */
+  get size(): number {
+    return this.#lanes.size;
+  }
+
+  /**
+   * Frees the lanes idle long enough for their lowered limit to be forgotten (a lane at full limit is freed
+   * as soon as it goes idle), so memory follows the businesses in use. Looks at most once a second.
+   */
+  forgetIdle(now: number): void {
+    if (now < this.#nextLook) return;
+    this.#nextLook = now + FORGET_EVERY_MS;
+    for (const [businessId, lane] of this.#lanes) {
+      // Stryker disable next-line ConditionalExpression: for the types; a lane in use makes the difference NaN
+      if (lane.idleSince !== undefined && now - lane.idleSince >= FORGET_AFTER_IDLE_MS) {
+        this.#lanes.delete(businessId);
+      }
+    }
+  }
+
   stats(businessId: number): GateStats {
     const lane = this.#lanes.get(businessId);
     return { limit: lane?.limit ?? this.#max, active: lane?.active ?? 0, waiting: lane?.waiting.length ?? 0 };
@@ -160,8 +202,9 @@ export class BusinessGate {
     while (lane.active < lane.limit) {
       const next = lane.waiting.shift();
       if (next === undefined) return;
+      if (next.tooLate()) continue;
       lane.active++;
-      next(this.#releaser(businessId, lane));
+      next.grant(this.#releaser(businessId, lane));
     }
   }
 
@@ -202,3 +245,5 @@ const RAISE_AFTER_MS = 1_000;
 const RAISE_AFTER_SUCCESSES_PER_SLOT = 4;
 /** A lowered limit is forgotten after this long without calls. */
 const FORGET_AFTER_IDLE_MS = 60_000;
+/** How often forgetIdle looks for lanes to free. */
+const FORGET_EVERY_MS = 1_000;

@@ -398,16 +398,16 @@ describe('quota, per business and per operation', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('a hold that ends just at the deadline or at maxRetryDelayMs is waited for', async () => {
+  it('a hold that ends just at maxRetryDelayMs, or 1 ms before the deadline, is waited for', async () => {
     const { engine, sent } = fakeEngine([thing(1, quota(0, 10_000)), thing(2)], { maxRetryDelayMs: 10_000 });
     await engine.call(getThing, B1, DEFAULT_CALL);
-    const result = engine.call(getThing, B1, callWith({ deadlineMs: 10_000 }));
+    const result = engine.call(getThing, B1, callWith({ deadlineMs: 10_001 }));
     await vi.advanceTimersByTimeAsync(10_000);
     await expect(result).resolves.toEqual({ id: 2 });
     expect(offsets(sent)).toEqual([0, 10_000]);
   });
 
-  it('quota holds and parallel-limit 420s use none of maxRetries', async () => {
+  it('quota holds and parallel-limit 420s use none of maxRetries: each re-send uses maxRateLimitResends', async () => {
     const onRetry = vi.fn();
     const onHeld = vi.fn();
     const onAttemptError = vi.fn();
@@ -424,7 +424,11 @@ describe('quota, per business and per operation', () => {
     await vi.runAllTimersAsync();
     await expect(result).resolves.toEqual({ id: 7 });
     expect(offsets(sent)).toEqual([0, 2_000, 2_013, 4_000]);
-    expect(onRetry).not.toHaveBeenCalled();
+    expect(onRetry.mock.calls.map(([event]) => [event.attempt, event.budget, event.delayMs])).toEqual([
+      [1, 'rateLimitResends', 2_000],
+      [2, 'rateLimitResends', 13],
+      [3, 'rateLimitResends', 1_987],
+    ]);
     expect(
       onHeld.mock.calls.map(([event]) => [event.reason, event.delayMs, event.until.getTime() - NOW]),
     ).toEqual([
@@ -801,9 +805,9 @@ describe('the deadline', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('a backoff that ends at the deadline is waited for', async () => {
+  it('a backoff that ends 1 ms before the deadline is waited for', async () => {
     const { engine, sent } = fakeEngine([refused(), thing(4)]);
-    const result = engine.call(getThing, B1, callWith({ deadlineMs: 500 }));
+    const result = engine.call(getThing, B1, callWith({ deadlineMs: 501 }));
     await vi.runAllTimersAsync();
     await expect(result).resolves.toEqual({ id: 4 });
     expect(offsets(sent)).toEqual([0, 500]);
@@ -984,7 +988,7 @@ describe('hooks', () => {
 });
 
 describe('a write is sent again only when the API surely did not act', () => {
-  it('after a 429 without a reset (a counted retry), a quota 420 and a parallel-limit 420', async () => {
+  it('after a 429 without a reset, a quota 420 and a parallel-limit 420', async () => {
     const { engine, sent } = fakeEngine([
       apiError(429, 'LIMIT', 'x'),
       apiError(420, 'LIMIT', 'quota', quota(0, 2_000)),
@@ -1008,7 +1012,9 @@ describe('a write is sent again only when the API surely did not act', () => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).not.toBeInstanceOf(DeliveryUnknownError);
     const limited = fakeEngine([apiError(420, 'LIMIT', 'x')]);
-    const limitError = await rejectionOf(limited.engine.call(sendThing, B1, callWith({ maxRetries: 0 })));
+    const limitError = await rejectionOf(
+      limited.engine.call(sendThing, B1, callWith({ maxRateLimitResends: 0 })),
+    );
     expect(limitError).toBeInstanceOf(RateLimitError);
   });
 
@@ -1131,12 +1137,12 @@ describe('what a failure means', () => {
     expect(offsets(sent)).toEqual([0, 500]);
   });
 
-  it('a 420 whose Retry-After has passed is a rate limit that uses up a retry, not a quota hold', async () => {
+  it('a 420 whose Retry-After has passed is a rate limit that backs off, not a quota hold', async () => {
     const onRetry = vi.fn();
     const { engine, sent } = fakeEngine([apiError(420, 'LIMIT', 'x', { 'Retry-After': '0' })], {
       hooks: { onRetry },
     });
-    const error = await rejectionOf(engine.call(getThing, B1, callWith({ maxRetries: 0 })));
+    const error = await rejectionOf(engine.call(getThing, B1, callWith({ maxRateLimitResends: 0 })));
     expect(error).toBeInstanceOf(RateLimitError);
     expect(sent).toHaveLength(1);
     const again = fakeEngine([apiError(420, 'LIMIT', 'x', { 'Retry-After': '0' }), thing(1)], {

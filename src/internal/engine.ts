@@ -24,6 +24,7 @@ import { PlainRequest } from './plain-request.ts';
 import { QuotaBook } from './quota-book.ts';
 import { type Failure, type FailureKind, type Outcome, readResponse } from './read-response.ts';
 import { redactedHeaders } from './redact.ts';
+import { budgetFor, ResendBudget } from './resend-budget.ts';
 import { backoffDelayMs, parallelLimitDelayMs, serverDate, serverResetAt } from './retry-delay.ts';
 import { ServerClock } from './server-clock.ts';
 import { settledWithin, sleep } from './sleep.ts';
@@ -44,6 +45,8 @@ export interface EngineSettings {
 export interface CallSettings {
   signal: AbortSignal | undefined;
   maxRetries: number;
+  /** Re-sends after 420/429 answers, counted apart from maxRetries. */
+  maxRateLimitResends: number;
   timeoutMs: number;
   deadlineMs: number;
 }
@@ -90,6 +93,10 @@ export function createEngine(settings: EngineSettings) {
     call: CallSettings,
   ): Promise<Result> {
     operationsSeen.add(operation.name);
+    // What is known of idle businesses whose windows are over is freed, so memory follows those in use.
+    const now = Date.now();
+    quotas.forgetIdle(now);
+    gate.forgetIdle(now);
     const progress = { sent: 0 };
     try {
       call.signal?.throwIfAborted(); // inside: onFailure sees every failed call, an abort included
@@ -114,7 +121,7 @@ export function createEngine(settings: EngineSettings) {
     const { signal } = call;
     const request = operation.toRequest(valid);
     const deadlineAt = Date.now() + call.deadlineMs;
-    let retries = 0;
+    const budget = new ResendBudget(call);
     let congestion = 0;
     for (;;) {
       await holdForQuota(operation.name, businessId, call, deadlineAt, progress.sent);
@@ -130,6 +137,12 @@ export function createEngine(settings: EngineSettings) {
       if (quotas.decide(businessId, operation.name, Date.now()) !== undefined) {
         release();
         continue;
+      }
+      // Every wait above ends before the deadline, but a timer may fire late: no attempt starts past it.
+      if (Date.now() >= deadlineAt) {
+        release();
+        const details = { limitMs: call.deadlineMs, bound: 'deadlineMs', waitingFor: 'send' } as const;
+        throw new DeadlineError(operation.name, { ...details, attempts: progress.sent });
       }
       quotas.sending(businessId, operation.name);
       const attempt = ++progress.sent;
@@ -151,13 +164,13 @@ export function createEngine(settings: EngineSettings) {
       const { failure } = outcome;
       const kind = failureKind(failure);
       const at = { operation: operation.name, businessId, attempt };
-      const free = kind === 'quota' || kind === 'parallel-limit';
       const unsure =
         operation.retry === 'write' && (kind === 'server' || kind === 'timeout' || kind === 'connection');
-      if (kind === 'final' || unsure || (!free && retries >= call.maxRetries)) {
+      const spends = budgetFor(kind);
+      if (kind === 'final' || unsure || budget.usedUp(spends)) {
         const error = unsure
           ? new DeliveryUnknownError(operation.name, failure.toError(attempt), attempt)
-          : failure.toError(attempt);
+          : failure.toError(attempt, budget.usedUpNote(spends));
         // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
         if (hooks.onAttemptError !== undefined)
           emit(hooks.onAttemptError, { ...at, error, willRetry: false });
@@ -170,7 +183,7 @@ export function createEngine(settings: EngineSettings) {
       // Stryker disable next-line ConditionalExpression: othersInFlight is 0 unless this was a parallel-limit 420
       if (kind !== 'parallel-limit' || othersInFlight === 0) {
         try {
-          delayMs = retryDelayMs(failure, kind, congestion, retries, attempt, deadlineAt, call);
+          delayMs = retryDelayMs(failure, kind, congestion, budget.used(spends), attempt, deadlineAt, call);
         } catch (error) {
           // The wait it would take is not allowed: this attempt was the last.
           // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
@@ -183,6 +196,10 @@ export function createEngine(settings: EngineSettings) {
       if (hooks.onAttemptError !== undefined) {
         emit(hooks.onAttemptError, { ...at, error: failure.toError(attempt), willRetry: true });
       }
+      budget.spend(spends);
+      // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
+      if (hooks.onRetry !== undefined)
+        emit(hooks.onRetry, { ...at, delayMs, reason: failure.toError(attempt), budget: spends });
       if (kind === 'quota') {
         // Every call of this operation for the business waits for the reset, not only this one.
         quotas.block(businessId, operation.name, Date.now() + delayMs);
@@ -200,11 +217,6 @@ export function createEngine(settings: EngineSettings) {
             until,
           });
         }
-      } else {
-        retries++;
-        // Stryker disable next-line ConditionalExpression: only saves building the event; emit() ignores a missing hook
-        if (hooks.onRetry !== undefined)
-          emit(hooks.onRetry, { ...at, delayMs, reason: failure.toError(attempt) });
       }
       if (delayMs > 0) await sleep(delayMs, signal);
     }
@@ -215,7 +227,7 @@ export function createEngine(settings: EngineSettings) {
     failure: Failure,
     kind: FailureKind,
     congestion: number,
-    retries: number,
+    resends: number,
     attempt: number,
     deadlineAt: number,
     call: CallSettings,
@@ -234,9 +246,10 @@ export function createEngine(settings: EngineSettings) {
         );
       }
       // Stryker disable next-line ConditionalExpression: a check for the types; undefined > 0 is false anyway
-      delayMs = askedMs !== undefined && askedMs > 0 ? askedMs : backoffDelayMs(retries + 1);
+      delayMs = askedMs !== undefined && askedMs > 0 ? askedMs : backoffDelayMs(resends + 1);
     }
-    if (now + delayMs > deadlineAt) {
+    // An attempt needs time left: one that would start just at the deadline could only time out.
+    if (now + delayMs >= deadlineAt) {
       throw failure.toError(
         attempt,
         `the next attempt would come ${delayMs} ms from now, past the call's deadlineMs (${call.deadlineMs} ms)`,
@@ -285,7 +298,7 @@ export function createEngine(settings: EngineSettings) {
       }
       const { until } = decision;
       const delayMs = until - now;
-      if (delayMs > maxRetryDelayMs || until > deadlineAt) {
+      if (delayMs > maxRetryDelayMs || until >= deadlineAt) {
         const bound =
           delayMs > maxRetryDelayMs
             ? `maxRetryDelayMs (${maxRetryDelayMs} ms)`

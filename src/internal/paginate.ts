@@ -1,4 +1,3 @@
-import { DeadlineError } from '../errors/deadline-error.ts';
 import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
 import type { CallSettings } from './engine.ts';
 
@@ -12,8 +11,9 @@ export interface PageIterator<Item> extends AsyncIterable<Item> {
 }
 
 /**
- * Follows `nextPageToken` until a page has none. Each page is one call with the call's `timeoutMs` and
- * `maxRetries`; the signal and `deadlineMs` cover the whole iteration. A token seen before ends it with an
+ * Follows `nextPageToken` until a page has none. Each page is one call with the call's `timeoutMs`,
+ * `maxRetries` and `deadlineMs`: the time the caller spends on the items between pages counts against
+ * none of them. The signal covers the whole iteration. A token seen before ends it with an
  * UnexpectedResponseError instead of looping forever.
  */
 export function paginate<Page extends { nextPageToken: string | undefined }, Item>(
@@ -29,21 +29,10 @@ export function paginate<Page extends { nextPageToken: string | undefined }, Ite
       return current;
     },
     async *[Symbol.asyncIterator]() {
-      const deadlineAt = Date.now() + call.deadlineMs;
       const seen = new Set<string>();
       let token = firstToken;
       for (;;) {
-        const remainingMs = deadlineAt - Date.now();
-        if (remainingMs <= 0) {
-          const details = {
-            limitMs: call.deadlineMs,
-            bound: 'deadlineMs',
-            waitingFor: 'response',
-            attempts: 0,
-          } as const;
-          throw new DeadlineError(operation, details);
-        }
-        const page = await fetchPage(token, { ...call, deadlineMs: remainingMs });
+        const page = await fetchPage(token, call);
         current = token;
         yield* itemsOf(page);
         const next = page.nextPageToken;

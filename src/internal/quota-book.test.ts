@@ -201,3 +201,36 @@ describe('QuotaBook', () => {
     expect(book.state(1, 'op')).toEqual(only);
   });
 });
+
+describe('QuotaBook.forgetIdle', () => {
+  it('frees every lane with nothing in flight, no block ahead and its window over; keeps the others', () => {
+    const book = new QuotaBook();
+    for (let businessId = 1; businessId <= 1_000; businessId++) {
+      book.observe(state(5, NOW + 2_000, businessId), 'op', NOW + 2_000);
+    }
+    book.observe(state(5, NOW + 9_000, 2_000), 'op', NOW + 9_000); // a window still open
+    book.sending(3_000, 'op'); // a request still in flight
+    book.block(4_000, 'op', NOW + 9_000); // a Retry-After still ahead
+    book.observe(state(5, undefined, 5_000), 'op', undefined); // no Until known
+    expect(book.size).toBe(1_004);
+    book.forgetIdle(NOW + 999);
+    expect(book.size).toBe(1_003); // only the lane without an Until: it knows no time to wait for
+    book.forgetIdle(NOW + 2_000);
+    expect(book.size).toBe(3);
+    expect(book.state(1, 'op')).toBeUndefined();
+    expect(book.state(2_000, 'op')).toMatchObject({ remaining: 5 });
+    book.settled(3_000, 'op');
+    book.forgetIdle(NOW + 9_000);
+    expect(book.size).toBe(0);
+  });
+
+  it('looks again only a second after its last look', () => {
+    const book = new QuotaBook();
+    book.observe(state(5, NOW + 10, 1), 'op', NOW + 10);
+    book.forgetIdle(NOW);
+    book.forgetIdle(NOW + 999);
+    expect(book.size).toBe(1);
+    book.forgetIdle(NOW + 1_000);
+    expect(book.size).toBe(0);
+  });
+});

@@ -25,6 +25,27 @@ export type QuotaDecision = { hold: 'until'; until: number } | { hold: 'answer' 
  */
 export class QuotaBook {
   readonly #lanes = new Map<string, Lane>();
+  /** When forgetIdle looks at the lanes again (ms). */
+  #nextLook = 0;
+
+  /** How many lanes (business and operation) it holds. */
+  get size(): number {
+    return this.#lanes.size;
+  }
+
+  /**
+   * Frees the lanes that know nothing a call could wait for: nothing in flight, no block ahead and the
+   * window over (or no Until known), so memory follows the businesses in use, not all ever seen. Looks at
+   * most once a second; a lane it frees starts over as unknown, which is what it would decide anyway.
+   */
+  forgetIdle(now: number): void {
+    if (now < this.#nextLook) return;
+    this.#nextLook = now + FORGET_EVERY_MS;
+    for (const [key, lane] of this.#lanes) {
+      const idle = lane.inFlight === 0 && lane.blockedUntil <= now && (lane.resetAtLocal ?? 0) <= now;
+      if (idle) this.#lanes.delete(key);
+    }
+  }
 
   sending(businessId: number, operation: string): void {
     this.#lane(businessId, operation).inFlight++;
@@ -104,6 +125,8 @@ export class QuotaBook {
     return lane;
   }
 }
+
+const FORGET_EVERY_MS = 1_000;
 
 function laneKey(businessId: number, operation: string): string {
   return `${businessId} ${operation}`;

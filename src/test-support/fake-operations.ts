@@ -36,9 +36,16 @@ export const BASE_URL = 'https://api.example.test';
 export const DEFAULT_CALL: CallSettings = {
   signal: undefined,
   maxRetries: 2,
+  maxRateLimitResends: 9,
   timeoutMs: 30_000,
   deadlineMs: 300_000,
 };
+
+/** DEFAULT_CALL with some settings changed. */
+export const callWith = (overrides: Partial<CallSettings>): CallSettings => ({
+  ...DEFAULT_CALL,
+  ...overrides,
+});
 
 /** A 200 the fake operations accept. */
 export function thing(id: number, headers: Record<string, string> = {}): Response {
