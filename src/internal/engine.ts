@@ -22,8 +22,8 @@ import { describeCause, isDecodingFailure, isNotConnected, isRefusedUrl } from '
 import type { Operation } from './operation.ts';
 import { PlainRequest } from './plain-request.ts';
 import { QuotaBook } from './quota-book.ts';
-import { type Failure, type FailureKind, type Outcome, readResponse } from './read-response.ts';
-import { redactedHeaders } from './redact.ts';
+import { type Failure, type FailureKind, type Outcome, readResponse, unexpected } from './read-response.ts';
+import { createRedactor, credentialOf, redactedHeaders } from './redact.ts';
 import { backoffDelayMs, parallelLimitDelayMs, serverDate, serverResetAt } from './retry-delay.ts';
 import { ServerClock } from './server-clock.ts';
 import { settledWithin, sleep } from './sleep.ts';
@@ -81,6 +81,8 @@ export function createEngine(settings: EngineSettings) {
   const quotas = new QuotaBook();
   const clock = new ServerClock();
   const host = new URL(baseUrl).host;
+  // An echo of the credential in a response is replaced in everything built from it (errors, hooks).
+  const redactor = createRedactor(credentialOf(settings.headers));
   const operationsSeen = new Set<string>();
   let lastRateLimit: RateLimitState | undefined;
 
@@ -152,9 +154,9 @@ export function createEngine(settings: EngineSettings) {
       const kind = failureKind(failure);
       const at = { operation: operation.name, businessId, attempt };
       const free = kind === 'quota' || kind === 'parallel-limit';
-      const unsure =
-        operation.retry === 'write' && (kind === 'server' || kind === 'timeout' || kind === 'connection');
-      if (kind === 'final' || unsure || (!free && retries >= call.maxRetries)) {
+      // A write's 2xx that cannot be read was acted on all the same: the message may have been delivered.
+      const unsure = operation.retry === 'write' && UNSURE_KINDS.has(kind);
+      if (kind === 'final' || kind === 'unreadable' || unsure || (!free && retries >= call.maxRetries)) {
         const error = unsure
           ? new DeliveryUnknownError(operation.name, failure.toError(attempt), attempt)
           : failure.toError(attempt);
@@ -360,6 +362,7 @@ export function createEngine(settings: EngineSettings) {
     }
     // Outside the try: a response that cannot be read is that response's problem, not a lost connection.
     const { response } = result;
+    const seen = { status: response.status, headers: redactor.headers(response.headers) };
     const receivedAt = Date.now();
     const rateLimit = readRateLimit(response.headers, businessId);
     // The clock only matters for reading reset times: a plain 200 without one skips the Date header.
@@ -385,14 +388,23 @@ export function createEngine(settings: EngineSettings) {
         businessId,
         attempt,
         status: response.status,
-        headers: Object.fromEntries(response.headers),
+        headers: Object.fromEntries(seen.headers),
         durationMs: performance.now() - started,
       });
     }
     const resetAt = response.ok
       ? undefined
       : serverResetAt(response.status, response.headers, rateLimit, receivedAt, clock.offsetMs);
-    return readResponse(operation, response, response.ok ? result.data : result.error, rateLimit, resetAt);
+    const drift = (path: string, expected: string, got: unknown) =>
+      emit(hooks.onDrift, {
+        operation: operation.name,
+        businessId,
+        path,
+        expected: redactor.text(expected),
+        got: redactor.value(got),
+      });
+    const body = response.ok ? result.data : result.error;
+    return readResponse(operation, seen, body, rateLimit, resetAt, { redactor, drift });
   }
 
   /** What a thrown send means: a timeout, the network, a body that could not be read, or a broken fetch. */
@@ -448,17 +460,19 @@ export function createEngine(settings: EngineSettings) {
     }
     if (response !== undefined) {
       const status = `HTTP ${response.status} body`;
+      const seen = { status: response.status, headers: redactor.headers(response.headers) };
+      // A 2xx was acted on: a write's body that cannot be read leaves its delivery unknown.
+      const kind = response.ok ? 'unreadable' : 'final';
       if (cause instanceof BodyTooLargeError) {
-        return final(() => new UnexpectedResponseError(operation, `${status} ${cause.message}`, response));
+        return unexpected(operation, seen, `${status} ${cause.message}`, [], kind);
       }
       if (isDecodingFailure(cause)) {
-        return final(
-          () =>
-            new UnexpectedResponseError(
-              operation,
-              `${status} could not be decoded: ${describeCause(cause)}`,
-              response,
-            ),
+        return unexpected(
+          operation,
+          seen,
+          `${status} could not be decoded: ${describeCause(cause)}`,
+          [],
+          kind,
         );
       }
     }
@@ -571,6 +585,9 @@ export function createEngine(settings: EngineSettings) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+
+/** The failures after which a write may have been delivered: it is not sent again (DeliveryUnknownError). */
+const UNSURE_KINDS: ReadonlySet<FailureKind> = new Set(['server', 'timeout', 'connection', 'unreadable']);
 
 /** A quota 420 whose reset has already passed says nothing useful: back off as for any other 420. */
 function failureKind(failure: Failure): FailureKind {
