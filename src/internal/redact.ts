@@ -33,37 +33,23 @@ export function credentialOf(headers: Record<string, string>): string | undefine
 }
 
 /**
- * A redactor for `secret`: it matches the secret as is, percent-encoded (each character either way, hex
- * digits in either case) and JSON-escaped, so that an echo in a URL, a header or a body is caught.
+ * A redactor for `secret`: it matches the secret as is and percent-encoded (hex digits in either case),
+ * so that an echo in a URL, a header or a body is caught.
  */
 export function createRedactor(secret: string | undefined): Redactor {
   if (secret === undefined || secret.length < MIN_REDACTED_LENGTH) {
     return { text: (text) => text, value: (value) => value, headers: (headers) => headers };
   }
-  const pattern = new RegExp([...secret].map(characterPattern).join(''), 'g');
+  const encoded = encodeURIComponent(secret);
+  const forms = [secret, encoded, encoded.replace(/%[\dA-F]{2}/g, (hex) => hex.toLowerCase())];
+  const pattern = new RegExp(forms.map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
   const text = (input: string) => input.replace(pattern, REDACTED);
   const value = (input: unknown): unknown => {
     if (typeof input === 'string') return text(input);
-    if (Array.isArray(input)) return input.map(value);
     if (typeof input !== 'object' || input === null) return input;
-    return Object.fromEntries(Object.entries(input).map(([key, item]) => [text(key), value(item)]));
+    const entries = Object.entries(input).map(([key, item]) => [text(key), value(item)]);
+    return Array.isArray(input) ? entries.map(([, item]) => item) : Object.fromEntries(entries);
   };
-  const headers = (input: Headers) => {
-    const copy = new Headers();
-    for (const [name, item] of input) copy.append(name, text(item));
-    return copy;
-  };
+  const headers = (input: Headers) => new Headers([...input].map(([name, item]) => [name, text(item)]));
   return { text, value, headers };
-}
-
-/** One character of the secret: itself, `%XX` (either case), or its JSON escape. */
-function characterPattern(character: string): string {
-  const code = character.charCodeAt(0);
-  const hex = code.toString(16).toUpperCase().padStart(2, '0');
-  const percent = `%${[...hex].map((digit) => (/[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit)).join('')}`;
-  const forms = [character.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), percent];
-  const escaped = JSON.stringify(character).slice(1, -1);
-  if (escaped !== character) forms.push(escaped.replace(/\\/g, '\\\\'));
-  if (character === '/') forms.push('\\\\/');
-  return `(?:${forms.join('|')})`;
 }
