@@ -11,7 +11,6 @@ import { FetchError } from '../errors/fetch-error.ts';
 import type { MarketError } from '../errors/market-error.ts';
 import { RateLimitError } from '../errors/rate-limit-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
 import { emit, type MarketClientHooks } from '../hooks.ts';
 import { type RateLimitState, readRateLimit } from '../rate-limit.ts';
 import { onAbort, untilAborted } from './abort.ts';

@@ -50,6 +50,7 @@ export function createRedactor(secret: string | undefined): Redactor {
     const entries = Object.entries(input).map(([key, item]) => [text(key), value(item)]);
     return Array.isArray(input) ? entries.map(([, item]) => item) : Object.fromEntries(entries);
   };
-  const headers = (input: Headers) => new Headers([...input].map(([name, item]) => [name, text(item)]));
+  const headers = (input: Headers) =>
+    new Headers([...input].map(([name, item]): [string, string] => [name, text(item)]));
   return { text, value, headers };
 }
