@@ -147,6 +147,35 @@ describe('odd items in a page of chats', () => {
   });
 });
 
+describe('the envelope of a read', () => {
+  it.each([
+    ['a JSON array', [], 'breaks the contract: body must be an object, got an array'],
+    ['no status', { result: chat(1) }, 'breaks the contract: body.status is required'],
+    [
+      'a status that is not a string',
+      { status: 1, result: chat(1) },
+      'breaks the contract: body.status must be a string, got 1',
+    ],
+    [
+      'a result that is not an object',
+      { status: 'OK', result: 5 },
+      'breaks the contract: body.result must be an object, got 5',
+    ],
+    ['no result', { status: 'OK' }, 'has no result'],
+  ])('%s is an UnexpectedResponseError', async (_, body, problem) => {
+    const { market, drift } = clientOf([json(200, body)]);
+    const error = await rejectionOf(market.getChat({ businessId: 1, chatId: 1 }));
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error.message).toBe(`getChat: HTTP 200 body ${problem}`);
+    expect(drift).toEqual([]);
+  });
+
+  it('a status newer than the spec passes', async () => {
+    const { market } = clientOf([json(200, { status: 'PARTIAL', result: chat(1) })]);
+    await expect(market.getChat({ businessId: 1, chatId: 1 })).resolves.toEqual(chat(1));
+  });
+});
+
 describe('odd messages in a chat history', () => {
   it('message: null, payload: [], an attachment URL over 2000 characters, context.customer: null', async () => {
     const longUrl = `https://files.example/${'a'.repeat(2000)}`;
