@@ -109,7 +109,7 @@ describe.skipIf(!live?.writes)(
       const market = clientFor(recorder, { client: { maxRetries: 1 } });
       const message = `Contract test of yandex-market-chats-client, ${stamp}`;
       await market.sendMessageToChat({ businessId, chatId, message });
-      const texts: (string | undefined)[] = [];
+      const texts: (string | null | undefined)[] = [];
       for await (const item of market.iterateChatHistory({ businessId, chatId, pageSize: 100 }))
         texts.push(item.message);
       expect(texts).toContain(message);

@@ -13,6 +13,8 @@ export const FILE_BYTES = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0x
 export interface OperationDriver {
   /** Sends the request and never retries the customer's eyes: true for sendMessageToChat, sendFileToChat. */
   write: boolean;
+  /** A page of items: an item without a usable id is left out rather than failing the page. */
+  page?: boolean;
   /** The call with a fixed valid input. */
   call(market: MarketClient, options?: RequestOptions): Promise<unknown>;
   /** The result a 200 with this body must resolve to. */
@@ -26,8 +28,19 @@ export function resultOf(body: Json): JsonObject {
   return result;
 }
 
+/** The next page's token as the client gives it: undefined on the last page (none, null or ""). */
 export function nextPageToken(result: JsonObject): Json | undefined {
-  return isObject(result.paging) ? result.paging.nextPageToken : undefined;
+  const token = isObject(result.paging) ? result.paging.nextPageToken : undefined;
+  return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
+/** A page's items the client keeps: those with a usable id (it leaves the others out, see onDrift). */
+function withUsableId(items: Json | undefined, idKey: string): Json | undefined {
+  if (!Array.isArray(items)) return items;
+  return items.filter((item) => {
+    const id = isObject(item) ? item[idKey] : undefined;
+    return typeof id === 'number' && Number.isSafeInteger(id) && id >= 1;
+  });
 }
 
 export const DRIVERS: Readonly<Record<string, OperationDriver>> = {
@@ -39,10 +52,11 @@ export const DRIVERS: Readonly<Record<string, OperationDriver>> = {
   },
   getChats: {
     write: false,
+    page: true,
     call: (market, options) => market.getChats({ businessId: BUSINESS_ID }, options),
     result(body) {
       const result = resultOf(body);
-      return { chats: result.chats, nextPageToken: nextPageToken(result) };
+      return { chats: withUsableId(result.chats, 'chatId'), nextPageToken: nextPageToken(result) };
     },
   },
   getChat: {
@@ -52,10 +66,12 @@ export const DRIVERS: Readonly<Record<string, OperationDriver>> = {
   },
   getChatHistory: {
     write: false,
+    page: true,
     call: (market, options) => market.getChatHistory({ businessId: BUSINESS_ID, chatId: CHAT_ID }, options),
     result(body) {
       const result = resultOf(body);
-      return { context: result.context, messages: result.messages, nextPageToken: nextPageToken(result) };
+      const messages = withUsableId(result.messages, 'messageId');
+      return { context: result.context, messages, nextPageToken: nextPageToken(result) };
     },
   },
   getChatMessage: {

@@ -152,7 +152,8 @@ export const operationRules = {
                   "orderId": {
                     "type": "integer",
                     "format": "int64",
-                    "minimum": 1
+                    "minimum": 1,
+                    "nullable": true
                   },
                   "context": {
                     "type": "object",
@@ -170,31 +171,37 @@ export const operationRules = {
                       },
                       "customer": {
                         "type": "object",
+                        "nullable": true,
                         "properties": {
                           "name": {
                             "type": "string",
-                            "minLength": 1
+                            "minLength": 1,
+                            "nullable": true
                           },
                           "publicId": {
                             "type": "string",
-                            "minLength": 1
+                            "minLength": 1,
+                            "nullable": true
                           }
                         }
                       },
                       "campaignId": {
                         "type": "integer",
                         "format": "int64",
-                        "minimum": 1
+                        "minimum": 1,
+                        "nullable": true
                       },
                       "orderId": {
                         "type": "integer",
                         "format": "int64",
-                        "minimum": 1
+                        "minimum": 1,
+                        "nullable": true
                       },
                       "returnId": {
                         "type": "integer",
                         "format": "int64",
-                        "minimum": 1
+                        "minimum": 1,
+                        "nullable": true
                       }
                     }
                   },
@@ -229,9 +236,11 @@ export const operationRules = {
             },
             "paging": {
               "type": "object",
+              "nullable": true,
               "properties": {
                 "nextPageToken": {
-                  "type": "string"
+                  "type": "string",
+                  "nullable": true
                 }
               }
             }
@@ -386,7 +395,8 @@ export const operationRules = {
             "orderId": {
               "type": "integer",
               "format": "int64",
-              "minimum": 1
+              "minimum": 1,
+              "nullable": true
             },
             "context": {
               "type": "object",
@@ -404,31 +414,37 @@ export const operationRules = {
                 },
                 "customer": {
                   "type": "object",
+                  "nullable": true,
                   "properties": {
                     "name": {
                       "type": "string",
-                      "minLength": 1
+                      "minLength": 1,
+                      "nullable": true
                     },
                     "publicId": {
                       "type": "string",
-                      "minLength": 1
+                      "minLength": 1,
+                      "nullable": true
                     }
                   }
                 },
                 "campaignId": {
                   "type": "integer",
                   "format": "int64",
-                  "minimum": 1
+                  "minimum": 1,
+                  "nullable": true
                 },
                 "orderId": {
                   "type": "integer",
                   "format": "int64",
-                  "minimum": 1
+                  "minimum": 1,
+                  "nullable": true
                 },
                 "returnId": {
                   "type": "integer",
                   "format": "int64",
-                  "minimum": 1
+                  "minimum": 1,
+                  "nullable": true
                 }
               }
             },
@@ -590,7 +606,8 @@ export const operationRules = {
               ]
             },
             "message": {
-              "type": "string"
+              "type": "string",
+              "nullable": true
             },
             "payload": {
               "type": "array",
@@ -742,7 +759,8 @@ export const operationRules = {
           "properties": {
             "orderId": {
               "type": "integer",
-              "format": "int64"
+              "format": "int64",
+              "nullable": true
             },
             "context": {
               "type": "object",
@@ -760,31 +778,37 @@ export const operationRules = {
                 },
                 "customer": {
                   "type": "object",
+                  "nullable": true,
                   "properties": {
                     "name": {
                       "type": "string",
-                      "minLength": 1
+                      "minLength": 1,
+                      "nullable": true
                     },
                     "publicId": {
                       "type": "string",
-                      "minLength": 1
+                      "minLength": 1,
+                      "nullable": true
                     }
                   }
                 },
                 "campaignId": {
                   "type": "integer",
                   "format": "int64",
-                  "minimum": 1
+                  "minimum": 1,
+                  "nullable": true
                 },
                 "orderId": {
                   "type": "integer",
                   "format": "int64",
-                  "minimum": 1
+                  "minimum": 1,
+                  "nullable": true
                 },
                 "returnId": {
                   "type": "integer",
                   "format": "int64",
-                  "minimum": 1
+                  "minimum": 1,
+                  "nullable": true
                 }
               }
             },
@@ -817,7 +841,8 @@ export const operationRules = {
                     ]
                   },
                   "message": {
-                    "type": "string"
+                    "type": "string",
+                    "nullable": true
                   },
                   "payload": {
                     "type": "array",
@@ -851,9 +876,11 @@ export const operationRules = {
             },
             "paging": {
               "type": "object",
+              "nullable": true,
               "properties": {
                 "nextPageToken": {
-                  "type": "string"
+                  "type": "string",
+                  "nullable": true
                 }
               }
             }

@@ -379,8 +379,8 @@ export interface components {
          */
         PackagingForwardScrollingPagerDTO: {
             /** @description Pass it as `pageToken` to get the next page. Opaque. */
-            nextPageToken?: string;
-        };
+            nextPageToken?: string | null;
+        } | null;
         /** @description The answer to `getChat` (flattened from Yandex's `allOf`). */
         GetChatResponse: {
             status: components["schemas"]["ApiResponseStatusType"];
@@ -398,7 +398,7 @@ export interface components {
              * @deprecated
              * @description Deprecated; read `context.orderId`. The order's id, for a chat about an order.
              */
-            orderId?: number;
+            orderId?: number | null;
             context: components["schemas"]["ChatFullContextDTO"];
             type: components["schemas"]["ChatType"];
             status: components["schemas"]["ChatStatusType"];
@@ -425,25 +425,25 @@ export interface components {
              * Format: int64
              * @description The order's id (orders and returns).
              */
-            orderId?: number;
+            orderId?: number | null;
             /**
              * Format: int64
              * @description The return's id (returns only).
              */
-            returnId?: number;
+            returnId?: number | null;
         };
         /** @description The customer, as Yandex ID shows them publicly. */
         ChatCustomerDTO: {
             /** @description The customer's public name. */
-            name?: string;
+            name?: string | null;
             /** @description The customer's public Yandex ID (as in `https://market.yandex.ru/user/{publicId}/reviews`). */
-            publicId?: string;
-        };
+            publicId?: string | null;
+        } | null;
         /**
          * Format: int64
          * @description The campaign (shop) id, the technical id of one of the business's shops.
          */
-        CampaignId: number;
+        CampaignId: number | null;
         /** @description Where the history starts; leave `messageIdFrom` out for the whole history. */
         GetChatHistoryRequest: {
             /**
@@ -465,7 +465,7 @@ export interface components {
              * @deprecated
              * @description Deprecated; read `context.orderId`. (Yandex sets no minimum here.)
              */
-            orderId?: number;
+            orderId?: number | null;
             context: components["schemas"]["ChatFullContextDTO"];
             /** @description The messages on this page (may be empty). */
             messages: components["schemas"]["ChatMessageDTO"][];
@@ -493,7 +493,7 @@ export interface components {
             createdAt: string;
             sender: components["schemas"]["ChatMessageSenderType"];
             /** @description The text, if there is one. */
-            message?: string;
+            message?: string | null;
             /** @description The attached files, if there are any. */
             payload?: [
                 components["schemas"]["ChatMessagePayloadDTO"],

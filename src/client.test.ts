@@ -198,7 +198,9 @@ describe('error responses', () => {
     const other = client([json(403, { status: 'ERROR', errors: null })]);
     const error = await rejectionOf(other.market.createChat(ORDER));
     expect(error).toMatchObject({ errors: [], code: undefined });
-    expect(error.message).toBe('createChat: HTTP 403 no error details in the body (1 attempt)');
+    expect(error.message).toBe(
+      'createChat: HTTP 403 no error details in the body: {"status":"ERROR","errors":null} (1 attempt)',
+    );
   });
 
   it.each([
@@ -209,7 +211,7 @@ describe('error responses', () => {
     const { market, sent } = client([response]);
     const error = await rejectionOf(market.createChat(ORDER));
     expect(error).toBeInstanceOf(BadRequestError);
-    expect(error.message).toBe('createChat: HTTP 400 no error details in the body (1 attempt)');
+    expect(error.message).toBe(`createChat: HTTP 400 no error details in the body: ${body} (1 attempt)`);
     expect(sent).toHaveLength(1);
   });
 

@@ -277,7 +277,12 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     options: RequestOptions = {},
   ): PageIterator<GetChatInfoDTO> {
     const call = callSettings(options, defaults, 'iterateChats');
-    const { pageSize, ...rest } = pageInput(input, operationRules.getChats.parameters.limit.schema);
+    const { pageSize, ...rest } = pageInput(
+      input,
+      operationRules.getChats.parameters.limit.schema,
+      'iterateChats',
+      ['businessId', 'filter', 'pageSize', 'pageToken'],
+    );
     const first = getChats.validate({ ...rest, limit: pageSize });
     return paginate(
       'getChats',
@@ -293,7 +298,12 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     options: RequestOptions = {},
   ): ChatHistoryIterator {
     const call = callSettings(options, defaults, 'iterateChatHistory');
-    const { pageSize, ...rest } = pageInput(input, operationRules.getChatHistory.parameters.limit.schema);
+    const { pageSize, ...rest } = pageInput(
+      input,
+      operationRules.getChatHistory.parameters.limit.schema,
+      'iterateChatHistory',
+      ['businessId', 'chatId', 'messageIdFrom', 'pageSize', 'pageToken'],
+    );
     const first = getChatHistory.validate({ ...rest, limit: pageSize });
     let context: ChatFullContextDTO | undefined;
     const pages = paginate(
@@ -375,13 +385,23 @@ function callSettings(
   };
 }
 
-/** An iterator's input: an object whose `pageSize` is checked by the page limit's rule, under its own name. */
+/**
+ * An iterator's input: an object of the iterator's own keys (`limit` is refused, pointing at `pageSize`,
+ * instead of being ignored) whose `pageSize` is checked by the page limit's rule, under its own name.
+ */
 function pageInput<T extends { pageSize?: number | undefined }>(
   input: T,
   limitRule: Parameters<typeof check>[0],
+  method: string,
+  known: readonly string[],
 ): T {
   if (typeof input !== 'object' || input === null) {
     throw new ValidationError('input', 'must be an object with businessId');
+  }
+  for (const key of Object.keys(input)) {
+    if (known.includes(key)) continue;
+    const hint = key === 'limit' ? ': the page size is pageSize' : '';
+    throw new ValidationError(key, `is not a field of ${method}${hint} (known: ${known.join(', ')})`);
   }
   if (input.pageSize !== undefined) check(limitRule, input.pageSize, 'pageSize');
   return input;

@@ -71,6 +71,20 @@ export interface FailureEvent extends CallEvent {
 }
 
 /**
+ * A 200 body the client read differs from the spec where the client does not depend on it (e.g.
+ * `customer.name: ""`, a `createdAt` without a zone, `payload: []`): the value is passed through as it
+ * came, and reported here. An item of a page without a usable id is left out and reported here too.
+ */
+export interface DriftEvent extends CallEvent {
+  /** Where in the body, e.g. `result.chats[3].context.customer`. */
+  path: string;
+  /** What the spec expects there, e.g. `must be an RFC 3339 date-time ...`, or `is required`. */
+  expected: string;
+  /** The value as it came (undefined when missing); the credential replaced by `[REDACTED]`. */
+  got: unknown;
+}
+
+/**
  * Observers for logs and metrics. They are called synchronously and not awaited; an exception thrown by a
  * hook (or a rejection of an async one) is swallowed, so that logging can never break a call.
  */
@@ -81,6 +95,7 @@ export interface MarketClientHooks {
   onRetry?: (event: RetryEvent) => void;
   onHeld?: (event: HeldEvent) => void;
   onFailure?: (event: FailureEvent) => void;
+  onDrift?: (event: DriftEvent) => void;
 }
 
 export const HOOK_NAMES = [
@@ -90,6 +105,7 @@ export const HOOK_NAMES = [
   'onRetry',
   'onHeld',
   'onFailure',
+  'onDrift',
 ] as const satisfies ReadonlyArray<keyof MarketClientHooks>;
 
 function ignore(): void {}

@@ -80,6 +80,7 @@ export {
 export type {
   AttemptErrorEvent,
   CallEvent,
+  DriftEvent,
   FailureEvent,
   HeldEvent,
   MarketClientHooks,

@@ -13,6 +13,8 @@ export interface ApiErrorDetails {
   attempts: number;
   /** What the body looked like when it was not Yandex's error JSON, for the message. */
   bodyProblem?: string | undefined;
+  /** The body when it was JSON, of any shape. */
+  body?: unknown;
   /** Appended to the message, e.g. why the client stopped retrying early. */
   note?: string | undefined;
   /** When the server said to come back (`Retry-After`, or the quota reset of a 420), in this machine's clock. */
@@ -28,8 +30,13 @@ export class ApiError extends MarketError {
   readonly errors: readonly ApiErrorDTO[];
   /** The first error's code, e.g. `NOT_FOUND`, for quick checks. */
   readonly code: string | undefined;
-  /** The response headers. */
+  /** The response headers (an echo of the client's credential replaced by `[REDACTED]`). */
   readonly headers: Headers;
+  /**
+   * The body when it was JSON, of any shape (Yandex's `{ status, errors }` or another, e.g. a proxy's
+   * `{ error: {...} }`), the credential replaced by `[REDACTED]`; undefined when it was empty or not JSON.
+   */
+  readonly body: unknown;
   /** The `X-RateLimit-Resource-*` headers of this response, if it had them. */
   readonly rateLimit: RateLimitState | undefined;
   /** How many requests were sent before giving up. */
@@ -45,6 +52,7 @@ export class ApiError extends MarketError {
     this.errors = details.errors;
     this.code = details.errors[0]?.code;
     this.headers = details.headers;
+    this.body = details.body;
     this.rateLimit = details.rateLimit;
     this.attempts = details.attempts;
     this.resetAt = details.resetAt;

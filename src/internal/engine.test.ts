@@ -1247,9 +1247,9 @@ describe('how a response body reads', () => {
 
   it.each([
     ['an empty body', new Response(null, { status: 400 }), 'empty body'],
-    ['JSON null', new Response('null', { status: 400 }), 'no error details in the body'],
-    ['a JSON number', new Response('5', { status: 400 }), 'no error details in the body'],
-    ['no errors list', json(400, { errors: 'none' }), 'no error details in the body'],
+    ['JSON null', new Response('null', { status: 400 }), 'no error details in the body: null'],
+    ['a JSON number', new Response('5', { status: 400 }), 'no error details in the body: 5'],
+    ['no errors list', json(400, { errors: 'none' }), 'no error details in the body: {"errors":"none"}'],
     [
       'text',
       new Response('oops', { status: 400, headers: { 'Content-Type': 'text/plain' } }),

@@ -11,7 +11,6 @@ import { FetchError } from '../errors/fetch-error.ts';
 import type { MarketError } from '../errors/market-error.ts';
 import { RateLimitError } from '../errors/rate-limit-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
 import { emit, type MarketClientHooks } from '../hooks.ts';
 import { type RateLimitState, readRateLimit } from '../rate-limit.ts';
 import { onAbort, untilAborted } from './abort.ts';
@@ -22,8 +21,8 @@ import { describeCause, isDecodingFailure, isNotConnected, isRefusedUrl } from '
 import type { Operation } from './operation.ts';
 import { PlainRequest } from './plain-request.ts';
 import { QuotaBook } from './quota-book.ts';
-import { type Failure, type FailureKind, type Outcome, readResponse } from './read-response.ts';
-import { redactedHeaders } from './redact.ts';
+import { type Failure, type FailureKind, type Outcome, readResponse, unexpected } from './read-response.ts';
+import { createRedactor, credentialOf, redactedHeaders } from './redact.ts';
 import { budgetFor, ResendBudget } from './resend-budget.ts';
 import { backoffDelayMs, parallelLimitDelayMs, serverDate, serverResetAt } from './retry-delay.ts';
 import { ServerClock } from './server-clock.ts';
@@ -84,6 +83,8 @@ export function createEngine(settings: EngineSettings) {
   const quotas = new QuotaBook();
   const clock = new ServerClock();
   const host = new URL(baseUrl).host;
+  // An echo of the credential in a response is replaced in everything built from it (errors, hooks).
+  const redactor = createRedactor(credentialOf(settings.headers));
   const operationsSeen = new Set<string>();
   let lastRateLimit: RateLimitState | undefined;
 
@@ -164,10 +165,10 @@ export function createEngine(settings: EngineSettings) {
       const { failure } = outcome;
       const kind = failureKind(failure);
       const at = { operation: operation.name, businessId, attempt };
-      const unsure =
-        operation.retry === 'write' && (kind === 'server' || kind === 'timeout' || kind === 'connection');
+      // A write's 2xx that cannot be read was acted on all the same: the message may have been delivered.
+      const unsure = operation.retry === 'write' && UNSURE_KINDS.has(kind);
       const spends = budgetFor(kind);
-      if (kind === 'final' || unsure || budget.usedUp(spends)) {
+      if (kind === 'final' || kind === 'unreadable' || unsure || budget.usedUp(spends)) {
         const error = unsure
           ? new DeliveryUnknownError(operation.name, failure.toError(attempt), attempt)
           : failure.toError(attempt, budget.usedUpNote(spends));
@@ -373,6 +374,7 @@ export function createEngine(settings: EngineSettings) {
     }
     // Outside the try: a response that cannot be read is that response's problem, not a lost connection.
     const { response } = result;
+    const seen = { status: response.status, headers: redactor.headers(response.headers) };
     const receivedAt = Date.now();
     const rateLimit = readRateLimit(response.headers, businessId);
     // The clock only matters for reading reset times: a plain 200 without one skips the Date header.
@@ -398,14 +400,23 @@ export function createEngine(settings: EngineSettings) {
         businessId,
         attempt,
         status: response.status,
-        headers: Object.fromEntries(response.headers),
+        headers: Object.fromEntries(seen.headers),
         durationMs: performance.now() - started,
       });
     }
     const resetAt = response.ok
       ? undefined
       : serverResetAt(response.status, response.headers, rateLimit, receivedAt, clock.offsetMs);
-    return readResponse(operation, response, response.ok ? result.data : result.error, rateLimit, resetAt);
+    const drift = (path: string, expected: string, got: unknown) =>
+      emit(hooks.onDrift, {
+        operation: operation.name,
+        businessId,
+        path,
+        expected: redactor.text(expected),
+        got: redactor.value(got),
+      });
+    const body = response.ok ? result.data : result.error;
+    return readResponse(operation, seen, body, rateLimit, resetAt, { redactor, drift });
   }
 
   /** What a thrown send means: a timeout, the network, a body that could not be read, or a broken fetch. */
@@ -461,17 +472,19 @@ export function createEngine(settings: EngineSettings) {
     }
     if (response !== undefined) {
       const status = `HTTP ${response.status} body`;
+      const seen = { status: response.status, headers: redactor.headers(response.headers) };
+      // A 2xx was acted on: a write's body that cannot be read leaves its delivery unknown.
+      const kind = response.ok ? 'unreadable' : 'final';
       if (cause instanceof BodyTooLargeError) {
-        return final(() => new UnexpectedResponseError(operation, `${status} ${cause.message}`, response));
+        return unexpected(operation, seen, `${status} ${cause.message}`, [], kind);
       }
       if (isDecodingFailure(cause)) {
-        return final(
-          () =>
-            new UnexpectedResponseError(
-              operation,
-              `${status} could not be decoded: ${describeCause(cause)}`,
-              response,
-            ),
+        return unexpected(
+          operation,
+          seen,
+          `${status} could not be decoded: ${describeCause(cause)}`,
+          [],
+          kind,
         );
       }
     }
@@ -584,6 +597,9 @@ export function createEngine(settings: EngineSettings) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+
+/** The failures after which a write may have been delivered: it is not sent again (DeliveryUnknownError). */
+const UNSURE_KINDS: ReadonlySet<FailureKind> = new Set(['server', 'timeout', 'connection', 'unreadable']);
 
 /** A quota 420 whose reset has already passed says nothing useful: back off as for any other 420. */
 function failureKind(failure: Failure): FailureKind {

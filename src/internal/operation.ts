@@ -12,6 +12,12 @@ export interface OperationRequest {
 /** A 200 body read: the result, or how the body breaks the contract. */
 export type ReadResult<Result> = { ok: true; value: Result } | { ok: false; problem: string };
 
+/**
+ * Reports a part of a 200 body that breaks the spec where the client does not depend on it (see the
+ * `onDrift` hook): `path` like `result.chats[3].context.customer`, `expected` what the spec says.
+ */
+export type ReportDrift = (path: string, expected: string, got: unknown) => void;
+
 export interface Operation<Valid extends { businessId: number }, Result> {
   /** Yandex's operationId, e.g. `createChat`: names the quota and appears in every error message. */
   readonly name: string;
@@ -27,6 +33,9 @@ export interface Operation<Valid extends { businessId: number }, Result> {
   /** Checks the caller's input (throwing a ValidationError that names the field) and copies the known fields. */
   validate(input: unknown): Valid;
   toRequest(valid: Valid): OperationRequest;
-  /** Turns the parsed JSON of a 200 into the result. */
-  readResult(body: unknown): ReadResult<Result>;
+  /**
+   * Turns the parsed JSON of a 200 into the result: strict only where the client depends on a value (the
+   * envelope, a page token, an id); anything else that breaks the spec is passed through and reported.
+   */
+  readResult(body: unknown, drift: ReportDrift): ReadResult<Result>;
 }

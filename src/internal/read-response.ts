@@ -11,11 +11,14 @@ import { ServerError } from '../errors/server-error.ts';
 import { UnauthorizedError } from '../errors/unauthorized-error.ts';
 import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
 import type { RateLimitState } from '../rate-limit.ts';
-import type { Operation } from './operation.ts';
+import type { Operation, ReportDrift } from './operation.ts';
+import type { Redactor } from './redact.ts';
 import { isRateLimitStatus, RETRYABLE_STATUSES } from './retry-delay.ts';
 
 /**
  * - `final`: not worth sending again (4xx, a broken contract, a deadline).
+ * - `unreadable`: a 2xx whose body cannot be read as the result: the API acted, so a write may have been
+ *   delivered; not worth sending again either.
  * - `quota`: a 420/429 that says when to come back; the API did not act. Waiting is not a retry.
  * - `parallel-limit`: a 420 while quota remains: too many requests in flight for the business.
  * - `rate-limit`: a 420/429 that says neither; the API did not act.
@@ -24,6 +27,7 @@ import { isRateLimitStatus, RETRYABLE_STATUSES } from './retry-delay.ts';
  */
 export type FailureKind =
   | 'final'
+  | 'unreadable'
   | 'quota'
   | 'parallel-limit'
   | 'rate-limit'
@@ -44,17 +48,30 @@ export type Outcome<Result> = { ok: true; value: Result } | { ok: false; failure
 
 const SNIPPET_LENGTH = 120;
 
+/** How a response is read: the credential to keep out of errors, and where drift is reported. */
+export interface ReadContext {
+  redactor: Redactor;
+  drift: ReportDrift;
+}
+
+/** A response as read: its headers already redacted. */
+export interface SeenResponse {
+  status: number;
+  headers: Headers;
+}
+
 /** `body` is the text of a 2xx (undefined when empty), or openapi-fetch's JSON-or-text error value. */
 export function readResponse<Result>(
   operation: Operation<{ businessId: number }, Result>,
-  response: Response,
+  response: SeenResponse,
   body: unknown,
   rateLimit: RateLimitState | undefined,
   resetAt: Date | undefined,
+  context: ReadContext,
 ): Outcome<Result> {
   const { status, headers } = response;
   // Stryker disable next-line ConditionalExpression: a Response has a status of 200 to 599
-  if (status >= 200 && status < 300) return readOkBody(operation, response, body);
+  if (status >= 200 && status < 300) return readOkBody(operation, response, body, context);
   // Stryker disable next-line ConditionalExpression: a Response has a status of 200 to 599, and 2xx went above
   if (status >= 300 && status < 400) {
     const location = headers.get('Location') ?? 'no Location';
@@ -64,7 +81,7 @@ export function readResponse<Result>(
       `HTTP ${status} redirect (${location}) not followed: the client never sends its credential to another address; check baseUrl`,
     );
   }
-  const { errors, bodyProblem } = readErrors(body, headers);
+  const { errors, bodyProblem, json } = readErrors(context.redactor.value(body), headers);
   const ErrorClass = errorClassFor(status);
   return {
     ok: false,
@@ -80,6 +97,7 @@ export function readResponse<Result>(
           rateLimit,
           attempts,
           bodyProblem,
+          body: json,
           note,
           resetAt,
         };
@@ -112,48 +130,54 @@ function errorClassFor(status: number): typeof ApiError {
   );
 }
 
+/** A 2xx: whatever cannot be read as the result is `unreadable` (the API acted; see FailureKind). */
 function readOkBody<Result>(
   operation: Operation<{ businessId: number }, Result>,
-  response: Response,
+  response: SeenResponse,
   body: unknown,
+  { redactor, drift }: ReadContext,
 ): Outcome<Result> {
   const { status } = response;
+  const unreadable = (message: string, errors: readonly ApiErrorDTO[] = []) =>
+    unexpected(operation.name, response, message, errors, 'unreadable');
   if (typeof body !== 'string' || body.trim() === '') {
-    return unexpected(operation.name, response, `HTTP ${status} with an empty body; expected JSON`);
+    return unreadable(`HTTP ${status} with an empty body; expected JSON`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    return unexpected(
-      operation.name,
-      response,
-      `HTTP ${status} with a body that is not JSON (${contentType(response.headers)}): ${snippet(body)}`,
+    const shown = snippet(redactor.text(body));
+    return unreadable(
+      `HTTP ${status} with a body that is not JSON (${contentType(response.headers)}): ${shown}`,
     );
   }
-  const read = operation.readResult(parsed);
+  const read = operation.readResult(parsed, drift);
   if (read.ok) return read;
+  // The problem is told from the redacted body: a value cut short could otherwise keep part of the secret.
+  const safe = redactor.value(parsed);
+  const again = safe === parsed ? read : operation.readResult(safe, ignoreDrift);
+  const problem = again.ok ? redactor.text(read.problem) : again.problem;
   // A 200 that says ERROR without a usable result still carries Yandex's reasons: keep them.
-  const saysError = (parsed as { status?: unknown } | null)?.status === 'ERROR';
-  const { errors } = saysError ? readErrors(parsed, response.headers) : { errors: [] };
+  const saysError = (safe as { status?: unknown } | null)?.status === 'ERROR';
+  const { errors } = saysError ? readErrors(safe, response.headers) : { errors: [] };
   const reasons = errors.length === 0 ? '' : `; it says status ERROR: ${describeErrors(errors)}`;
-  return unexpected(operation.name, response, `HTTP ${status} body ${read.problem}${reasons}`, errors);
+  return unreadable(`HTTP ${status} body ${problem}${reasons}`, errors);
 }
 
+function ignoreDrift(): void {}
+
+/** Yandex's errors of an error body; `json` is the body when it was JSON (for `error.body`). */
 function readErrors(
   body: unknown,
   headers: Headers,
-): { errors: ApiErrorDTO[]; bodyProblem: string | undefined } {
-  if (body === undefined || body === '') return { errors: [], bodyProblem: 'empty body' };
+): { errors: ApiErrorDTO[]; bodyProblem: string | undefined; json: unknown } {
+  if (body === undefined || body === '') return { errors: [], bodyProblem: 'empty body', json: undefined };
   if (typeof body === 'string') {
-    return { errors: [], bodyProblem: `body is not JSON (${contentType(headers)}): ${snippet(body)}` };
+    const bodyProblem = `body is not JSON (${contentType(headers)}): ${snippet(body)}`;
+    return { errors: [], bodyProblem, json: undefined };
   }
-  // Stryker disable next-line ConditionalExpression: a number or a boolean has no errors either
-  if (typeof body !== 'object' || body === null) {
-    // Stryker disable next-line StringLiteral: the message says the same when bodyProblem is empty
-    return { errors: [], bodyProblem: 'no error details in the body' }; // JSON null, a number, ...
-  }
-  const list = (body as { errors?: unknown }).errors;
+  const list = (body as { errors?: unknown } | null)?.errors;
   const errors: ApiErrorDTO[] = [];
   if (Array.isArray(list)) {
     for (const item of list) {
@@ -162,18 +186,21 @@ function readErrors(
       errors.push(typeof message === 'string' ? { code, message } : { code });
     }
   }
-  // Stryker disable next-line ConditionalExpression,StringLiteral,EqualityOperator: the message says the same without a bodyProblem
-  return { errors, bodyProblem: errors.length === 0 ? 'no error details in the body' : undefined };
+  // Another shape (`{"error":{...}}`, null, a number): the message shows the start of it.
+  const bodyProblem =
+    errors.length === 0 ? `no error details in the body: ${cut(JSON.stringify(body))}` : undefined;
+  return { errors, bodyProblem, json: body };
 }
 
 export function unexpected(
   operation: string,
-  response: { status: number; headers: Headers },
+  response: SeenResponse,
   message: string,
   errors: readonly ApiErrorDTO[] = [],
+  kind: 'final' | 'unreadable' = 'final',
 ): Outcome<never> {
   const error = () => new UnexpectedResponseError(operation, message, response, errors);
-  return { ok: false, failure: { kind: 'final', resetAt: undefined, toError: error } };
+  return { ok: false, failure: { kind, resetAt: undefined, toError: error } };
 }
 
 function contentType(headers: Headers): string {
@@ -181,6 +208,9 @@ function contentType(headers: Headers): string {
 }
 
 function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return JSON.stringify(flat.length > SNIPPET_LENGTH ? `${flat.slice(0, SNIPPET_LENGTH)}...` : flat);
+  return JSON.stringify(cut(text.replace(/\s+/g, ' ').trim()));
+}
+
+function cut(text: string): string {
+  return text.length > SNIPPET_LENGTH ? `${text.slice(0, SNIPPET_LENGTH)}...` : text;
 }

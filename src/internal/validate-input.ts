@@ -30,6 +30,11 @@ export interface Problem {
   problem: string;
 }
 
+/** A problem of findProblems, with the value at `field` (undefined when it is missing). */
+export interface FoundProblem extends Problem {
+  got: unknown;
+}
+
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 
 export interface FindOptions {
@@ -59,7 +64,78 @@ export function findProblem(
   field: string,
   options: FindOptions = {},
 ): Problem | undefined {
-  const fail = (problem: string): Problem => ({ field, problem });
+  const found: FoundProblem[] = [];
+  walk(rule, value, field, options, found, 1);
+  const [first] = found;
+  return first === undefined ? undefined : { field: first.field, problem: first.problem };
+}
+
+/** Every way `value` breaks `rule` (one per value: inside a value of the wrong type nothing more is looked at). */
+export function findProblems(
+  rule: Rule,
+  value: unknown,
+  field: string,
+  options: FindOptions = {},
+): FoundProblem[] {
+  const found: FoundProblem[] = [];
+  walk(rule, value, field, options, found, Number.POSITIVE_INFINITY);
+  return found;
+}
+
+/** What a problem says the spec expects: its text without the `, got ...` that tells the value. */
+export function expectedOf(problem: Problem): string {
+  return problem.problem.replace(/, got [\s\S]*$/, '');
+}
+
+/** Adds to `found` the ways `value` breaks `rule`, until `found` holds `limit` of them. */
+function walk(
+  rule: Rule,
+  value: unknown,
+  field: string,
+  options: FindOptions,
+  found: FoundProblem[],
+  limit: number,
+): void {
+  const problem = findOwnProblem(rule, value, field, options);
+  if (problem !== undefined) {
+    found.push(problem);
+    return;
+  }
+  if (Array.isArray(value)) {
+    walkArray(rule, value, field, options, found, limit);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const record = value as Record<string, unknown>;
+  for (const name of rule.required ?? []) {
+    if (record[name] !== undefined) continue;
+    found.push({ field: join(field, name), problem: 'is required', got: undefined });
+    if (found.length >= limit) return;
+  }
+  if (options.strictInput && rule.properties !== undefined) {
+    const known = Object.keys(rule.properties);
+    const unknown = Object.keys(record).find((name) => !known.includes(name));
+    if (unknown !== undefined) {
+      const problem = `is not a known field (known: ${known.join(', ')})`;
+      found.push({ field: join(field, unknown), problem, got: record[unknown] });
+      return;
+    }
+  }
+  for (const [name, child] of Object.entries(rule.properties ?? {})) {
+    if (record[name] === undefined) continue;
+    walk(child, record[name], join(field, name), options, found, limit);
+    if (found.length >= limit) return;
+  }
+}
+
+/** How the value itself breaks the rule, before its properties or items are looked at. */
+function findOwnProblem(
+  rule: Rule,
+  value: unknown,
+  field: string,
+  options: FindOptions,
+): FoundProblem | undefined {
+  const fail = (problem: string): FoundProblem => ({ field, problem, got: value });
   // OpenAPI 3.0 adds null to a type only through `nullable`; otherwise the type check refuses it
   // ("must be an array, got null").
   if (value === null && rule.nullable === true) return undefined;
@@ -87,25 +163,6 @@ export function findProblem(
       return fail(`must be at most ${rule.maxLength} characters (UTF-16 code units), got ${value.length}`);
     if (options.strictInput && LONE_SURROGATE.test(value)) {
       return fail('must be well-formed Unicode: it holds half of a surrogate pair');
-    }
-  }
-  if (Array.isArray(value)) return findArrayProblem(rule, value, field, options);
-  if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>;
-    for (const name of rule.required ?? []) {
-      if (record[name] === undefined) return { field: join(field, name), problem: 'is required' };
-    }
-    if (options.strictInput && rule.properties !== undefined) {
-      const known = Object.keys(rule.properties);
-      const unknown = Object.keys(record).find((name) => !known.includes(name));
-      if (unknown !== undefined) {
-        return { field: join(field, unknown), problem: `is not a known field (known: ${known.join(', ')})` };
-      }
-    }
-    for (const [name, child] of Object.entries(rule.properties ?? {})) {
-      if (record[name] === undefined) continue;
-      const problem = findProblem(child, record[name], join(field, name), options);
-      if (problem !== undefined) return problem;
     }
   }
   return undefined;
@@ -154,21 +211,27 @@ function findFormatProblem(format: string, value: unknown): string | undefined {
   return undefined;
 }
 
-function findArrayProblem(
+function walkArray(
   rule: Rule,
   items: readonly unknown[],
   field: string,
   options: FindOptions,
-): Problem | undefined {
-  const fail = (problem: string): Problem => ({ field, problem });
-  if (rule.minItems !== undefined && items.length < rule.minItems)
-    return fail(`must have at least ${rule.minItems} ${plural(rule.minItems, 'item')}, got ${items.length}`);
-  if (rule.maxItems !== undefined && items.length > rule.maxItems)
-    return fail(`must have at most ${rule.maxItems} ${plural(rule.maxItems, 'item')}, got ${items.length}`);
+  found: FoundProblem[],
+  limit: number,
+): void {
+  const fail = (problem: string) => found.push({ field, problem, got: items });
+  if (rule.minItems !== undefined && items.length < rule.minItems) {
+    fail(`must have at least ${rule.minItems} ${plural(rule.minItems, 'item')}, got ${items.length}`);
+    return;
+  }
+  if (rule.maxItems !== undefined && items.length > rule.maxItems) {
+    fail(`must have at most ${rule.maxItems} ${plural(rule.maxItems, 'item')}, got ${items.length}`);
+    return;
+  }
   if (rule.items !== undefined) {
     for (const [i, item] of items.entries()) {
-      const problem = findProblem(rule.items, item, `${field}[${i}]`, options);
-      if (problem !== undefined) return problem;
+      walk(rule.items, item, `${field}[${i}]`, options, found, limit);
+      if (found.length >= limit) return;
     }
   }
   if (rule.uniqueItems === true) {
@@ -176,12 +239,13 @@ function findArrayProblem(
     for (const [i, item] of items.entries()) {
       const key = canonical(item);
       const first = seen.get(key);
-      if (first !== undefined)
-        return fail(`must not repeat an item: [${i}] repeats [${first}] (${describe(item)})`);
+      if (first !== undefined) {
+        fail(`must not repeat an item: [${i}] repeats [${first}] (${describe(item)})`);
+        return;
+      }
       seen.set(key, i);
     }
   }
-  return undefined;
 }
 
 /** A string equal for equal JSON values, whatever the order of object keys. */

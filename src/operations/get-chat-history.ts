@@ -2,7 +2,7 @@ import { operationRules } from '../../generated/rules.ts';
 import type { ChatFullContextDTO, ChatMessageDTO, ChatMessagesResultDTO } from '../../generated/schema.ts';
 import type { Operation } from '../internal/operation.ts';
 import { check, checkParameters, defined, inputRecord } from '../internal/operation-input.ts';
-import { readResultOf } from './read-result.ts';
+import { readPage } from './read-result.ts';
 
 export interface GetChatHistoryInput {
   businessId: number;
@@ -57,10 +57,13 @@ export const getChatHistory: Operation<ValidGetChatHistoryInput, ChatHistoryPage
     query: defined({ chatId, limit, pageToken }),
     body: defined({ messageIdFrom }), // required by the API: `{}` from the first message
   }),
-  readResult(body) {
-    const read = readResultOf<ChatMessagesResultDTO>(rules.okResponseBody, body);
+  readResult(body, drift) {
+    const read = readPage<ChatMessagesResultDTO>(rules.okResponseBody, 'messages', 'messageId', body, drift);
     if (!read.ok) return read;
-    const { context, messages, paging } = read.value;
-    return { ok: true, value: { context, messages, nextPageToken: paging?.nextPageToken } };
+    const { result, items, nextPageToken } = read.value;
+    return {
+      ok: true,
+      value: { context: result.context, messages: items as ChatMessageDTO[], nextPageToken },
+    };
   },
 };

@@ -2,7 +2,7 @@ import { operationRules } from '../../generated/rules.ts';
 import type { ChatMessageDTO } from '../../generated/schema.ts';
 import type { Operation } from '../internal/operation.ts';
 import { checkParameters, inputRecord } from '../internal/operation-input.ts';
-import { readResultOf } from './read-result.ts';
+import { readItem } from './read-result.ts';
 
 export interface GetChatMessageInput {
   businessId: number;
@@ -27,5 +27,5 @@ export const getChatMessage: Operation<GetChatMessageInput, ChatMessageDTO> = {
     return { businessId, chatId, messageId };
   },
   toRequest: ({ businessId, chatId, messageId }) => ({ path: { businessId }, query: { chatId, messageId } }),
-  readResult: (body) => readResultOf(rules.okResponseBody, body),
+  readResult: (body, drift) => readItem(rules.okResponseBody, 'messageId', body, drift),
 };

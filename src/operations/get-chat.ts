@@ -2,7 +2,7 @@ import { operationRules } from '../../generated/rules.ts';
 import type { GetChatInfoDTO } from '../../generated/schema.ts';
 import type { Operation } from '../internal/operation.ts';
 import { checkParameters, inputRecord } from '../internal/operation-input.ts';
-import { readResultOf } from './read-result.ts';
+import { readItem } from './read-result.ts';
 
 export interface GetChatInput {
   businessId: number;
@@ -24,5 +24,5 @@ export const getChat: Operation<GetChatInput, GetChatInfoDTO> = {
     return { businessId: record.businessId as number, chatId: record.chatId as number };
   },
   toRequest: ({ businessId, chatId }) => ({ path: { businessId }, query: { chatId } }),
-  readResult: (body) => readResultOf(rules.okResponseBody, body),
+  readResult: (body, drift) => readItem(rules.okResponseBody, 'chatId', body, drift),
 };

@@ -2,7 +2,7 @@ import { operationRules } from '../../generated/rules.ts';
 import type { GetChatInfoDTO, GetChatsInfoDTO, GetChatsRequest } from '../../generated/schema.ts';
 import type { Operation } from '../internal/operation.ts';
 import { check, checkParameters, defined, inputRecord } from '../internal/operation-input.ts';
-import { readResultOf } from './read-result.ts';
+import { readPage } from './read-result.ts';
 
 /** Which chats: every list is optional, non-empty, without repeats; all given ones must match. */
 export type ChatsFilter = GetChatsRequest;
@@ -51,9 +51,10 @@ export const getChats: Operation<ValidGetChatsInput, ChatsPage> = {
     query: defined({ limit, pageToken }),
     body: filter, // required by the API: `{}` for no filter
   }),
-  readResult(body) {
-    const read = readResultOf<GetChatsInfoDTO>(rules.okResponseBody, body);
+  readResult(body, drift) {
+    const read = readPage<GetChatsInfoDTO>(rules.okResponseBody, 'chats', 'chatId', body, drift);
     if (!read.ok) return read;
-    return { ok: true, value: { chats: read.value.chats, nextPageToken: read.value.paging?.nextPageToken } };
+    const { items, nextPageToken } = read.value;
+    return { ok: true, value: { chats: items as GetChatInfoDTO[], nextPageToken } };
   },
 };

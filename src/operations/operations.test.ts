@@ -130,10 +130,10 @@ describe('getChats', () => {
   });
 
   it('a 200 that breaks the contract or has no result is an UnexpectedResponseError', async () => {
-    const { market } = clientOf(result({ chats: [{ ...CHAT, chatId: undefined }] }), done());
+    const { market } = clientOf(result({ chats: { 0: CHAT } }), done());
     const broken = await rejectionOf(market.getChats({ businessId: 12 }));
     expect(broken).toBeInstanceOf(UnexpectedResponseError);
-    expect(broken.message).toMatch(/^getChats: .*breaks the contract: body\.result\.chats\[0\]\.chatId/);
+    expect(broken.message).toMatch(/^getChats: .*breaks the contract: body\.result\.chats must be an array/);
     const missing = await rejectionOf(market.getChats({ businessId: 12 }));
     expect(missing.message).toMatch(/has no result$/);
   });
@@ -207,8 +207,8 @@ describe('getChatMessage', () => {
     });
   });
 
-  it('refuses a missing messageId or an unknown field; a result without sender breaks the contract', async () => {
-    const { market, sent } = clientOf(result({ ...MESSAGE, sender: undefined }));
+  it('refuses a missing messageId or an unknown field; a result without messageId breaks the contract', async () => {
+    const { market, sent } = clientOf(result({ ...MESSAGE, messageId: undefined }));
     expect((await validationOf(market.getChatMessage({ businessId: 12, chatId: 7 } as never))).field).toBe(
       'messageId',
     );
@@ -219,7 +219,7 @@ describe('getChatMessage', () => {
     expect(sent).toHaveLength(0);
     const broken = await rejectionOf(market.getChatMessage({ businessId: 12, chatId: 7, messageId: 900 }));
     expect(broken).toBeInstanceOf(UnexpectedResponseError);
-    expect(broken.message).toMatch(/^getChatMessage: .*body\.result\.sender is required/);
+    expect(broken.message).toMatch(/^getChatMessage: .*body\.result\.messageId is required/);
   });
 });
 
@@ -250,17 +250,18 @@ describe('sendMessageToChat', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('a 200 whose status is not OK is not done: an UnexpectedResponseError quoting the status', async () => {
+  it('a 200 whose status is not OK may or may not be done: a DeliveryUnknownError quoting the status', async () => {
     const { market } = clientOf(json(200, { status: 'PENDING' }), json(200, {}));
     const pending = await rejectionOf(market.sendMessageToChat({ businessId: 12, chatId: 7, message: 'hi' }));
-    expect(pending).toBeInstanceOf(UnexpectedResponseError);
+    expect(pending).toBeInstanceOf(DeliveryUnknownError);
+    expect(pending.cause).toBeInstanceOf(UnexpectedResponseError);
     expect(pending.message).toMatch(/^sendMessageToChat: .*says status "PENDING", not OK: not done/);
     const none = await rejectionOf(market.sendMessageToChat({ businessId: 12, chatId: 7, message: 'hi' }));
     const nullBody = clientOf(json(200, null));
     const error = await rejectionOf(
       nullBody.market.sendMessageToChat({ businessId: 12, chatId: 7, message: 'hi' }),
     );
-    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error).toBeInstanceOf(DeliveryUnknownError);
     expect(error.message).toMatch(/says status undefined, not OK: not done/);
     expect(none.message).toMatch(/says status undefined, not OK/);
   });
