@@ -60,7 +60,7 @@ export interface RefusalEvent {
 export interface NotificationHooks {
   /** A callback threw, rejected or ran out of time: the answer was 500 UNKNOWN. */
   onError?(event: NotificationErrorEvent): void;
-  /** A request was refused (400, 403, 405, 413, 415) before any callback ran. */
+  /** A request was refused (400, 403, 405, 408, 413, 415) before any callback ran. */
   onRefused?(event: RefusalEvent): void;
   /** A repeat of an event whose callback already succeeded; its callback was not called again. */
   onDuplicate?(event: { notification: Notification; key: string }): void;
@@ -82,6 +82,8 @@ export interface NotificationHandlerOptions {
   pingTimeoutMs?: number;
   /** Larger bodies are refused with 413 without being read; default 65,536 bytes. */
   maxBodyBytes?: number;
+  /** A body not read whole within this (from the handler's start) is refused with 408; default 5,000 ms. */
+  bodyTimeoutMs?: number;
   /** Off by default. `{}` accepts only senders in Yandex's networks; see SenderCheckOptions. */
   senderCheck?: SenderCheckOptions;
   /**
@@ -106,6 +108,7 @@ export const DEFAULT_TIMEOUT_MS = 9_000;
 export const DEFAULT_PING_TIMEOUT_MS = 900;
 export const DEFAULT_MAX_BODY_BYTES = 65_536;
 export const DEFAULT_CLAIM_GRACE_MS = 3_000;
+export const DEFAULT_BODY_TIMEOUT_MS = 5_000;
 
 function positiveInteger(value: number | undefined, fallback: number, field: string, min = 1): number {
   if (value === undefined) return fallback;
@@ -150,6 +153,7 @@ function checkOptions(options: NotificationHandlerOptions) {
     timeoutMs: positiveInteger(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
     pingTimeoutMs: positiveInteger(options.pingTimeoutMs, DEFAULT_PING_TIMEOUT_MS, 'pingTimeoutMs'),
     maxBodyBytes: positiveInteger(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
+    bodyTimeoutMs: positiveInteger(options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs'),
     // Zero is allowed: the lease is then exactly `timeoutMs`.
     claimGraceMs: positiveInteger(options.claimGraceMs, DEFAULT_CLAIM_GRACE_MS, 'claimGraceMs', 0),
     duplicates: checkStore(options.duplicates),
@@ -158,7 +162,8 @@ function checkOptions(options: NotificationHandlerOptions) {
 
 /** Creates the handler; throws a ValidationError naming the option when an option is wrong. */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
-  const { timeoutMs, pingTimeoutMs, maxBodyBytes, claimGraceMs, duplicates } = checkOptions(options);
+  const { timeoutMs, pingTimeoutMs, maxBodyBytes, bodyTimeoutMs, claimGraceMs, duplicates } =
+    checkOptions(options);
   const { name, version, on, onOther, hooks = {}, duplicateAnswer = 'ok' } = options;
   const senderCheck = options.senderCheck === undefined ? undefined : createSenderCheck(options.senderCheck);
   const events = createDeliverer(duplicates, claimGraceMs);
@@ -166,7 +171,11 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
 
   const handle: NotificationHandler = async (request, info = {}) => {
     const receivedAt = new Date();
-    const accepted = await acceptRequest(request, info.remoteAddress, { senderCheck, maxBodyBytes });
+    const accepted = await acceptRequest(request, info.remoteAddress, {
+      senderCheck,
+      maxBodyBytes,
+      bodyTimeoutMs,
+    });
     if (!accepted.ok) {
       const { status, type, message, headers } = accepted;
       emit(hooks.onRefused, { status, type, message, remoteAddress: info.remoteAddress });

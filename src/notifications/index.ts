@@ -25,6 +25,7 @@ export {
 } from './duplicates.ts';
 export {
   createNotificationHandler,
+  DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_CLAIM_GRACE_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PING_TIMEOUT_MS,
