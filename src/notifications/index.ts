@@ -24,6 +24,11 @@ export {
   notificationKey,
 } from './duplicates.ts';
 export {
+  type FastifyReplyLike,
+  type FastifyRequestLike,
+  toFastifyHandler,
+} from './fastify-handler.ts';
+export {
   createNotificationHandler,
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_CLAIM_GRACE_MS,
