@@ -22,6 +22,7 @@ export type Accepted = Extract<CheckedNotification, { ok: true }> & {
 export interface AcceptOptions {
   senderCheck: ((remoteAddress: string | undefined, headers: Headers) => SenderVerdict) | undefined;
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
 }
 
 const refusal = (
@@ -42,7 +43,7 @@ const isJson = (contentType: string | null): boolean =>
 export async function acceptRequest(
   request: Request,
   remoteAddress: string | undefined,
-  { senderCheck, maxBodyBytes }: AcceptOptions,
+  { senderCheck, maxBodyBytes, bodyTimeoutMs }: AcceptOptions,
 ): Promise<Accepted | Refusal> {
   let sender = remoteAddress;
   if (senderCheck !== undefined) {
@@ -68,11 +69,16 @@ export async function acceptRequest(
       `content type ${contentType ?? '(none)'} is not allowed: send application/json`,
     );
   }
-  const body = await readBodyText(request, maxBodyBytes);
+  const body = await readBodyText(request, maxBodyBytes, bodyTimeoutMs);
   if (!body.ok) {
-    return body.problem === 'too-large'
-      ? refusal(413, 'WRONG_EVENT_FORMAT', `body is larger than ${maxBodyBytes} bytes`)
-      : refusal(400, 'WRONG_EVENT_FORMAT', 'body is not valid UTF-8');
+    switch (body.problem) {
+      case 'too-large':
+        return refusal(413, 'WRONG_EVENT_FORMAT', `body is larger than ${maxBodyBytes} bytes`);
+      case 'too-slow':
+        return refusal(408, 'WRONG_EVENT_FORMAT', `body did not arrive within ${bodyTimeoutMs} ms`);
+      case 'not-utf8':
+        return refusal(400, 'WRONG_EVENT_FORMAT', 'body is not valid UTF-8');
+    }
   }
   let parsed: unknown;
   try {

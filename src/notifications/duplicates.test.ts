@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryDuplicateStore, notificationKey } from './duplicates.ts';
+import { hash128, jsonText } from './json-text.ts';
 
 describe('notificationKey', () => {
   it('keys chat events by their ids, arbitrage by its time too, whatever the time zone spelling', () => {
@@ -52,17 +53,18 @@ describe('notificationKey, exactly', () => {
     ).toBe(`CHAT_ARBITRAGE_FINISHED 1/2/${Date.parse('2026-11-25T10:00:00Z')}`);
   });
 
-  it('other types: the type, then canonical JSON with keys sorted at every depth', () => {
-    expect(
-      notificationKey({
-        notificationType: 'ORDER_CREATED',
-        orderId: 5,
-        items: [{ b: 1, a: 'x' }, null, [true]],
-        buyer: { z: { y: 1, x: 2 } },
-      }),
-    ).toBe(
-      'ORDER_CREATED {"buyer":{"z":{"x":2,"y":1}},"items":[{"a":"x","b":1},null,[true]],"notificationType":"ORDER_CREATED","orderId":5}',
-    );
+  it('other types: the type, then a 128-bit hash of canonical JSON with keys sorted at every depth', () => {
+    const event = {
+      notificationType: 'ORDER_CREATED',
+      orderId: 5,
+      items: [{ b: 1, a: 'x' }, null, [true]],
+      buyer: { z: { y: 1, x: 2 } },
+    };
+    const canonical =
+      '{"buyer":{"z":{"x":2,"y":1}},"items":[{"a":"x","b":1},null,[true]],"notificationType":"ORDER_CREATED","orderId":5}';
+    expect(jsonText(event, true)).toBe(canonical);
+    expect(notificationKey(event)).toBe(`ORDER_CREATED ${hash128(canonical)}`);
+    expect(notificationKey({ notificationType: 'order created!' })).toMatch(/^OTHER [0-9a-f]{32}$/);
     // Arrays keep their order: a different order is a different event.
     const withItems = (items: unknown[]) => notificationKey({ notificationType: 'ORDER_CREATED', items });
     expect(withItems([1, 2])).not.toBe(withItems([2, 1]));

@@ -1,12 +1,29 @@
-// Yandex may deliver one event more than once. Each event gets a stable key; a DuplicateStore remembers the
-// keys whose callback succeeded, so a repeat can be dropped while a failed delivery is still retried.
+// Yandex may deliver one event more than once. Each event gets a stable key of bounded size; a duplicate
+// store remembers the keys whose callback succeeded (so a repeat can be dropped while a failed delivery is
+// still retried) and, as a ClaimingDuplicateStore, leases a key to one run at a time.
+import { hash128, jsonText } from './json-text.ts';
 import type { Notification } from './types.ts';
 
-/** Where the handler remembers handled events. Share one (e.g. in Redis) across instances of a service. */
+/** What a claim found: nobody handled the key yet and the claim is now yours ('new'); a live claim of
+ *  another run holds it ('running'); its callback already succeeded ('done'). */
+export type ClaimState = 'new' | 'running' | 'done';
+
+/** A duplicate store whose unit is a claim with a lease (atomic where the store is shared). */
+export interface ClaimingDuplicateStore {
+  /** Atomically: 'done' if `key` was committed; 'running' if an unexpired claim of another owner holds it;
+   *  otherwise takes a claim for `owner` lasting `ttlMs` and answers 'new'. */
+  claim(key: string, ttlMs: number, owner: string): ClaimState | Promise<ClaimState>;
+  /** The owner's callback succeeded: the key is done (kept for the store's retention, e.g. duplicateTtlMs).
+   *  Commits even when the claim has lapsed or another owner holds it now (a late success still counts). */
+  commit(key: string, owner: string): void | Promise<void>;
+  /** The owner's callback failed: drops the claim if `owner` still holds it (never another owner's claim,
+   *  never a done key), so a redelivery runs the callback again. */
+  release(key: string, owner: string): void | Promise<void>;
+}
+
+/** The older shape, still accepted (without the atomicity): remembered keys of succeeded callbacks. */
 export interface DuplicateStore {
-  /** Whether `key`'s callback already succeeded. */
   has(key: string): boolean | Promise<boolean>;
-  /** Called once `key`'s callback succeeded (never before: a failed event must be handled when resent). */
   add(key: string): void | Promise<void>;
 }
 
@@ -14,22 +31,26 @@ export interface DuplicateStore {
 const instant = (dateTime: string | undefined): string =>
   dateTime === undefined ? '' : String(Date.parse(dateTime));
 
-/** JSON with sorted object keys: the same notification gives the same text whatever the field order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+/** Longer keys (a modelled event with an absurd `messageId`) are hashed too. */
+const MAX_KEY_LENGTH = 100;
+
+/** The type as the key's readable prefix, if it is a plain name of reasonable length. */
+const typeLabel = (type: string): string => (/^[A-Za-z0-9_]{1,60}$/.test(type) ? type : 'OTHER');
+
+const bounded = (type: string, key: string): string =>
+  key.length <= MAX_KEY_LENGTH ? key : `${typeLabel(type)} ${hash128(key)}`;
 
 /**
  * A stable key for the event a notification reports: the same for every delivery of one event, different
  * for different events. Chat events are keyed by their ids (and the time, for arbitrage, which can happen
- * more than once in a chat); other types by their whole content.
+ * more than once in a chat); other types by a 128-bit hash of their whole content (field order aside).
+ * At most 100 characters.
  */
 export function notificationKey(notification: Notification): string {
+  return bounded(notification.notificationType, unboundedKey(notification));
+}
+
+function unboundedKey(notification: Notification): string {
   switch (notification.notificationType) {
     case 'PING':
       return `PING ${instant(notification.time as string | undefined)}`;
@@ -42,22 +63,57 @@ export function notificationKey(notification: Notification): string {
     case 'CHAT_ARBITRAGE_FINISHED':
       return `CHAT_ARBITRAGE_FINISHED ${notification.businessId}/${notification.chatId}/${instant(notification.finishedAt as string)}`;
     default:
-      return `${notification.notificationType} ${canonicalJson(notification)}`;
+      return `${typeLabel(notification.notificationType)} ${hash128(jsonText(notification, true))}`;
   }
 }
 
-/** An in-process DuplicateStore holding the last `maxKeys` handled keys (default 10,000), oldest dropped first. */
-export function createMemoryDuplicateStore(maxKeys = 10_000): DuplicateStore {
-  const keys = new Set<string>();
+/** The in-process store: `size` counts the done keys it holds (at most `maxKeys`). */
+export type MemoryDuplicateStore = ClaimingDuplicateStore &
+  DuplicateStore & {
+    claim(key: string, ttlMs: number, owner: string): ClaimState;
+    commit(key: string, owner: string): void;
+    release(key: string, owner: string): void;
+    readonly size: number;
+  };
+
+/**
+ * An in-process store holding the last `maxKeys` handled keys (default 10,000), oldest dropped first, and
+ * the live claims (at most `maxKeys` too: the oldest is dropped first, so at worst a callback runs twice).
+ */
+export function createMemoryDuplicateStore(maxKeys = 10_000): MemoryDuplicateStore {
+  const done = new Set<string>();
+  const claims = new Map<string, { owner: string; expiresAt: number }>();
+  const commit = (key: string) => {
+    claims.delete(key);
+    done.delete(key);
+    done.add(key);
+    for (const oldest of done) {
+      if (done.size <= maxKeys) break;
+      done.delete(oldest);
+    }
+  };
   return {
-    has: (key) => keys.has(key),
-    add: (key) => {
-      keys.delete(key);
-      keys.add(key);
-      for (const oldest of keys) {
-        if (keys.size <= maxKeys) break;
-        keys.delete(oldest);
+    claim(key, ttlMs, owner) {
+      if (done.has(key)) return 'done';
+      const held = claims.get(key);
+      const now = Date.now();
+      if (held !== undefined && held.owner !== owner && held.expiresAt > now) return 'running';
+      claims.delete(key);
+      claims.set(key, { owner, expiresAt: now + ttlMs });
+      for (const oldest of claims.keys()) {
+        if (claims.size <= maxKeys) break;
+        claims.delete(oldest);
       }
+      return 'new';
+    },
+    commit,
+    release(key, owner) {
+      if (claims.get(key)?.owner === owner) claims.delete(key);
+    },
+    has: (key) => done.has(key),
+    add: commit,
+    get size() {
+      return done.size;
     },
   };
 }

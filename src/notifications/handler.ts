@@ -8,7 +8,12 @@ import { findProblem } from '../internal/validate-input.ts';
 import { acceptRequest } from './accept-request.ts';
 import { errorAnswer, okAnswer } from './answers.ts';
 import { CallbackTimeoutError, createDeliverer } from './deliver.ts';
-import { createMemoryDuplicateStore, type DuplicateStore, notificationKey } from './duplicates.ts';
+import {
+  type ClaimingDuplicateStore,
+  createMemoryDuplicateStore,
+  type DuplicateStore,
+  notificationKey,
+} from './duplicates.ts';
 import { createSenderCheck, type SenderCheckOptions } from './sender-address.ts';
 import type {
   ModelledNotificationType,
@@ -55,7 +60,7 @@ export interface RefusalEvent {
 export interface NotificationHooks {
   /** A callback threw, rejected or ran out of time: the answer was 500 UNKNOWN. */
   onError?(event: NotificationErrorEvent): void;
-  /** A request was refused (400, 403, 405, 413, 415) before any callback ran. */
+  /** A request was refused (400, 403, 405, 408, 413, 415) before any callback ran. */
   onRefused?(event: RefusalEvent): void;
   /** A repeat of an event whose callback already succeeded; its callback was not called again. */
   onDuplicate?(event: { notification: Notification; key: string }): void;
@@ -77,10 +82,18 @@ export interface NotificationHandlerOptions {
   pingTimeoutMs?: number;
   /** Larger bodies are refused with 413 without being read; default 65,536 bytes. */
   maxBodyBytes?: number;
+  /** A body not read whole within this (from the handler's start) is refused with 408; default 5,000 ms. */
+  bodyTimeoutMs?: number;
   /** Off by default. `{}` accepts only senders in Yandex's networks; see SenderCheckOptions. */
   senderCheck?: SenderCheckOptions;
-  /** Where handled event keys are kept; default an in-memory store of 10,000 keys; `false`: no detection. */
-  duplicates?: DuplicateStore | false;
+  /**
+   * Where event keys are claimed and handled ones kept; default an in-memory store of 10,000 keys; a shared
+   * ClaimingDuplicateStore (e.g. Redis) for several instances; an older `{ has, add }` store (claims then
+   * live in this process only); `false`: no detection.
+   */
+  duplicates?: ClaimingDuplicateStore | DuplicateStore | false;
+  /** A run's claim on its event lasts `timeoutMs` plus this; default 3,000 ms. Then a redelivery runs again. */
+  claimGraceMs?: number;
   /** The answer to a repeat of a handled event: `'ok'` (default) 200, or 400 `DUPLICATED_EVENT`. */
   duplicateAnswer?: 'ok' | 'DUPLICATED_EVENT';
 }
@@ -94,13 +107,34 @@ export type NotificationHandler = (
 export const DEFAULT_TIMEOUT_MS = 9_000;
 export const DEFAULT_PING_TIMEOUT_MS = 900;
 export const DEFAULT_MAX_BODY_BYTES = 65_536;
+export const DEFAULT_CLAIM_GRACE_MS = 3_000;
+export const DEFAULT_BODY_TIMEOUT_MS = 5_000;
 
-function positiveInteger(value: number | undefined, fallback: number, field: string): number {
+function positiveInteger(value: number | undefined, fallback: number, field: string, min = 1): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new ValidationError(field, `must be an integer >= 1, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new ValidationError(field, `must be an integer >= ${min}, got ${String(value)}`);
   }
   return value;
+}
+
+const hasMethods = (value: object, names: string[]) =>
+  names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+function checkStore(store: NotificationHandlerOptions['duplicates']) {
+  if (store === undefined) return createMemoryDuplicateStore();
+  if (store === false) return undefined;
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    !(hasMethods(store, ['claim', 'commit', 'release']) || hasMethods(store, ['has', 'add']))
+  ) {
+    throw new ValidationError(
+      'duplicates',
+      'must be false or a store with claim, commit and release (or has and add)',
+    );
+  }
+  return store;
 }
 
 function checkOptions(options: NotificationHandlerOptions) {
@@ -119,22 +153,29 @@ function checkOptions(options: NotificationHandlerOptions) {
     timeoutMs: positiveInteger(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
     pingTimeoutMs: positiveInteger(options.pingTimeoutMs, DEFAULT_PING_TIMEOUT_MS, 'pingTimeoutMs'),
     maxBodyBytes: positiveInteger(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
+    bodyTimeoutMs: positiveInteger(options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs'),
+    // Zero is allowed: the lease is then exactly `timeoutMs`.
+    claimGraceMs: positiveInteger(options.claimGraceMs, DEFAULT_CLAIM_GRACE_MS, 'claimGraceMs', 0),
+    duplicates: checkStore(options.duplicates),
   };
 }
 
 /** Creates the handler; throws a ValidationError naming the option when an option is wrong. */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
-  const { timeoutMs, pingTimeoutMs, maxBodyBytes } = checkOptions(options);
+  const { timeoutMs, pingTimeoutMs, maxBodyBytes, bodyTimeoutMs, claimGraceMs, duplicates } =
+    checkOptions(options);
   const { name, version, on, onOther, hooks = {}, duplicateAnswer = 'ok' } = options;
   const senderCheck = options.senderCheck === undefined ? undefined : createSenderCheck(options.senderCheck);
-  const store =
-    options.duplicates === false ? undefined : (options.duplicates ?? createMemoryDuplicateStore());
-  const events = createDeliverer(store);
+  const events = createDeliverer(duplicates, claimGraceMs);
   const pings = createDeliverer(undefined); // a PING is a check, never a duplicate
 
-  return async (request, info = {}) => {
+  const handle: NotificationHandler = async (request, info = {}) => {
     const receivedAt = new Date();
-    const accepted = await acceptRequest(request, info.remoteAddress, { senderCheck, maxBodyBytes });
+    const accepted = await acceptRequest(request, info.remoteAddress, {
+      senderCheck,
+      maxBodyBytes,
+      bodyTimeoutMs,
+    });
     if (!accepted.ok) {
       const { status, type, message, headers } = accepted;
       emit(hooks.onRefused, { status, type, message, remoteAddress: info.remoteAddress });
@@ -164,6 +205,8 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
         return duplicateAnswer === 'ok'
           ? okAnswer(name, version, receivedAt)
           : errorAnswer(400, 'DUPLICATED_EVENT', `${key} was already handled`);
+      case 'busy':
+        return errorAnswer(500, 'UNKNOWN', 'the notification is being handled; send it again later');
       case 'failed':
         emit(hooks.onError, { error: delivery.error, notification, key, timedOut: delivery.timedOut });
         return errorAnswer(
@@ -173,6 +216,14 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
             ? `handling took longer than ${budget} ms; send it again`
             : 'the notification could not be handled; send it again',
         );
+    }
+  };
+  // The handler never rejects (a server would answer 500 without the spec's shape, or crash).
+  return async (request, info) => {
+    try {
+      return await handle(request, info);
+    } catch {
+      return errorAnswer(500, 'UNKNOWN', 'the notification could not be handled; send it again');
     }
   };
 }

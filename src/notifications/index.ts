@@ -15,9 +15,23 @@ export type {
 } from '../../generated/notifications-schema.ts';
 export { ValidationError } from '../errors/validation-error.ts';
 export { CallbackTimeoutError } from './deliver.ts';
-export { createMemoryDuplicateStore, type DuplicateStore, notificationKey } from './duplicates.ts';
+export {
+  type ClaimingDuplicateStore,
+  type ClaimState,
+  createMemoryDuplicateStore,
+  type DuplicateStore,
+  type MemoryDuplicateStore,
+  notificationKey,
+} from './duplicates.ts';
+export {
+  type FastifyReplyLike,
+  type FastifyRequestLike,
+  toFastifyHandler,
+} from './fastify-handler.ts';
 export {
   createNotificationHandler,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_CLAIM_GRACE_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PING_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,

@@ -1,6 +1,8 @@
 // toNodeListener: mounts a Fetch-API notification handler in node:http or an Express-style app. Written
 // against the shapes it uses, not node's types, so the published declarations need no @types/node.
+import { errorAnswer } from './answers.ts';
 import type { NotificationHandler } from './handler.ts';
+import { jsonText } from './json-text.ts';
 
 /** What the listener reads of node's IncomingMessage (Express's Request is one too). */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
@@ -49,8 +51,11 @@ function parsedBody(body: unknown): string {
   if (body === undefined) return '';
   if (typeof body === 'string') return body;
   if (body instanceof Uint8Array) return new TextDecoder().decode(body);
-  return JSON.stringify(body);
+  return jsonText(body, false); // no recursion: a deep body must not overflow the stack
 }
+
+/** Methods Fetch refuses to build a Request for (node hands TRACE to the listener; CONNECT never). */
+const FORBIDDEN_METHODS = /^(CONNECT|TRACE|TRACK)$/;
 
 /** The Fetch Request for a node request: its stream, or the body a parser such as express.json() read. */
 export function toFetchRequest(request: NodeRequestLike): Request {
@@ -75,7 +80,14 @@ export function toNodeListener(
   return async (request, response) => {
     let answer: Response;
     try {
-      answer = await handler(toFetchRequest(request), { remoteAddress: request.socket?.remoteAddress });
+      answer = FORBIDDEN_METHODS.test((request.method ?? '').toUpperCase())
+        ? errorAnswer(
+            405,
+            'WRONG_EVENT_FORMAT',
+            `method ${request.method} is not allowed: notifications come as POST`,
+            { allow: 'POST' },
+          )
+        : await handler(toFetchRequest(request), { remoteAddress: request.socket?.remoteAddress });
     } catch {
       // The handler answers every failure itself; this is a last resort, still shaped as the spec says.
       answer = new Response(JSON.stringify({ error: { type: 'UNKNOWN', message: 'internal error' } }), {
