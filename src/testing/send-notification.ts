@@ -1,7 +1,7 @@
 // sendNotification: posts one notification to a seller's endpoint as Yandex would, after checking it
 // against notifications.yaml, and checks the answer against the same spec (status, content type, body).
-import { loadSpec } from './spec-files.ts';
-import { type ErrorsAt, specValidator } from './spec-validator.ts';
+import { loadSpec, locate } from './spec-files.ts';
+import { type ErrorsAt, isObject, specValidator } from './spec-validator.ts';
 
 const OPERATION = ['paths', '/notification', 'post'];
 const REQUEST_SCHEMA = [...OPERATION, 'requestBody', 'content', 'application/json', 'schema'];
@@ -27,9 +27,33 @@ export const notificationErrors = (path: readonly string[], value: unknown): str
   return errorsAt(path, value);
 };
 
-/** What `notification` breaks of the spec's request schema. */
-export const eventViolations = (notification: unknown): string[] =>
-  notificationErrors(REQUEST_SCHEMA, notification);
+/** The schema of the request's oneOf made for this notificationType, as a path, for readable errors. */
+function schemaOfType(type: unknown): string[] | undefined {
+  const spec = loadSpec('notifications');
+  const request = locate(
+    REQUEST_SCHEMA.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), spec),
+    REQUEST_SCHEMA,
+    spec,
+  );
+  const branches = isObject(request.node) && Array.isArray(request.node.oneOf) ? request.node.oneOf : [];
+  for (const [i, branch] of branches.entries()) {
+    const found = locate(branch, [...request.path, 'oneOf', String(i)], spec);
+    const property =
+      isObject(found.node) && isObject(found.node.properties)
+        ? found.node.properties.notificationType
+        : undefined;
+    if (isObject(property) && Array.isArray(property.enum) && property.enum.includes(type)) return found.path;
+  }
+  return undefined;
+}
+
+/** What `notification` breaks of the spec's request schema (of its own type's schema, when it has one). */
+export function eventViolations(notification: unknown): string[] {
+  const errors = notificationErrors(REQUEST_SCHEMA, notification);
+  if (errors.length === 0) return [];
+  const own = schemaOfType(isObject(notification) ? notification.notificationType : undefined);
+  return own === undefined ? errors : notificationErrors(own, notification);
+}
 
 function answerViolations(status: number, contentType: string | null, body: unknown, text: string): string[] {
   const responses = loadSpec('notifications').paths as Record<
