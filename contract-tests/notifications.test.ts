@@ -5,7 +5,6 @@
 // directly, and their answers are validated with Ajv against the spec's schema for their status.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { specValidator } from '../scripts/lib/validate-examples.ts';
 import {
   createMemoryDuplicateStore,
   createNotificationHandler,
@@ -13,6 +12,7 @@ import {
   type NotificationHandlerOptions,
   toNodeListener,
 } from '../src/notifications/index.ts';
+import { specValidator } from '../src/testing/spec-validator.ts';
 import {
   NOTIFICATIONS_SPEC,
   type NotificationsProxy,

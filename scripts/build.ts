@@ -3,6 +3,8 @@
 //   dist/generated/*.js + .d.ts      the generated types and rules, compiled
 //   dist/openapi.yaml                the spec, bundled into one file (export `<package>/openapi.yaml`)
 //   dist/notifications.yaml          the notification endpoint's spec (export `<package>/notifications.yaml`)
+//   dist/src/testing/*.js + .d.ts    the test kit (`<package>/testing`, the `yandex-market-chats` command),
+//                                    compiled apart with Node's types (tsconfig.build.testing.json)
 // tsc compiles only what src/index.ts reaches (tsconfig.build.json), so tests and test helpers never ship.
 import { execFile } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -53,6 +55,7 @@ export async function build(outDir: string = join(ROOT, 'dist')): Promise<string
   const out = resolve(outDir);
   await rm(out, { recursive: true, force: true });
   await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out]);
+  await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.testing.json'), '--outDir', out]);
   await fixDeclarations(out);
   await bundleSpec(join(out, 'openapi.yaml'), join(ROOT, 'openapi/openapi.yaml'));
   await bundleSpec(join(out, 'notifications.yaml'), join(ROOT, 'openapi/notifications.yaml'));

@@ -35,7 +35,7 @@ const CONSUMER_TSCONFIG = {
     types: [],
     noEmit: true,
   },
-  files: ['good.ts', 'notifications.ts'],
+  files: ['good.ts', 'notifications.ts', 'testing.ts'],
 };
 
 // Everything a consumer would write: the client, the options, every error class, the exported types.
@@ -132,6 +132,64 @@ const handler: NotificationHandler = createNotificationHandler({
 const listener = toNodeListener(handler);
 
 export { handled, listener };
+`;
+
+// The test kit's types, without @types/node.
+const TESTING_TS = `import { type MockMarket, type NotificationAnswer, sendNotification, startMockMarket } from 'yandex-market-chats-client/testing';
+
+export async function kit(): Promise<NotificationAnswer> {
+  const mock: MockMarket = await startMockMarket({ seed: { chats: [{ businessId: 1, context: { type: 'DIRECT' } }] } });
+  mock.failNext('sendMessageToChat', 500, { afterActing: true });
+  const operations = mock.requests.map((request) => request.operation);
+  await mock.close();
+  return sendNotification(mock.url, { notificationType: 'PING', operations });
+}
+`;
+
+// A consumer's own test of its service with the kit: a create-send-read flow against the mock, a forced 500
+// on a send, a recorded violation, and the installed command checking notification endpoints.
+const KIT_MJS = `import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createMarketClient, DeliveryUnknownError } from 'yandex-market-chats-client';
+import { createNotificationHandler, toNodeListener } from 'yandex-market-chats-client/notifications';
+import { startMockMarket } from 'yandex-market-chats-client/testing';
+
+const mock = await startMockMarket();
+const market = createMarketClient({ apiKey: 'test', baseUrl: mock.url, maxRetries: 0 });
+const { chatId } = await market.createChat({ businessId: 1, context: { type: 'ORDER', id: 77 } });
+await market.sendMessageToChat({ businessId: 1, chatId, message: 'Hello' });
+const history = await market.getChatHistory({ businessId: 1, chatId });
+assert.deepEqual(history.messages.map((m) => m.message), ['Hello']);
+mock.failNext('sendMessageToChat', 500);
+await assert.rejects(market.sendMessageToChat({ businessId: 1, chatId, message: 'again' }), DeliveryUnknownError);
+assert.equal(mock.violations.length, 0);
+const broken = await fetch(mock.url + '/v2/businesses/1/chats/new', { method: 'POST', headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: '{"context":{"type":"DIRECT","id":1}}' });
+assert.equal(broken.status, 400);
+assert.deepEqual(mock.violations.map((v) => v.message), ['body: /context/type must be equal to one of the allowed values']);
+await mock.close();
+
+const listen = (listener) => new Promise((resolve) => {
+  const server = createServer(listener).listen(0, '127.0.0.1', () => resolve(server));
+});
+const check = (server) => new Promise((resolve) => {
+  const url = 'http://127.0.0.1:' + server.address().port + '/notification';
+  execFile('node_modules/.bin/yandex-market-chats', ['check-notifications', url], (error, stdout) => resolve({ code: error ? error.code : 0, stdout }));
+});
+const good = await listen(toNodeListener(createNotificationHandler({ name: 'consumer', version: '1.0.0', on: {} })));
+const wrong = await listen((request, response) => {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end('{"ok":true}');
+});
+const passed = await check(good);
+const failed = await check(wrong);
+good.close();
+wrong.close();
+assert.equal(passed.code, 0, passed.stdout);
+assert.match(passed.stdout, /all \\d+ cases ok/);
+assert.equal(failed.code, 1, failed.stdout);
+assert.match(failed.stdout, /FAIL: expected 400, got 200/);
+console.log(JSON.stringify({ chatId, checked: passed.stdout.split('\\n').length }));
 `;
 
 // Must not typecheck: createChat cannot open a DIRECT chat.
@@ -233,15 +291,21 @@ describe('the packed package, installed into a fresh project', () => {
     await writeFile(join(app, 'tsconfig.bad.json'), json({ extends: './tsconfig.json', files: ['bad.ts'] }));
     await writeFile(join(app, 'good.ts'), GOOD_TS);
     await writeFile(join(app, 'notifications.ts'), NOTIFICATIONS_TS);
+    await writeFile(join(app, 'testing.ts'), TESTING_TS);
+    await writeFile(join(app, 'kit.mjs'), KIT_MJS);
     await writeFile(join(app, 'bad.ts'), BAD_TS);
     await writeFile(join(app, 'run.mjs'), RUN_MJS);
     await npm(
       [
         'install',
         tarball,
-        // The one runtime dependency comes from this repository's node_modules, and --offline forbids the
+        // The runtime dependencies come from this repository's node_modules, and --offline forbids the
         // registry: tests may reach loopback only, and this works with an empty npm cache too.
         join(ROOT, 'node_modules', 'openapi-fetch'),
+        // The test kit's: Ajv, its formats and the YAML reader.
+        join(ROOT, 'node_modules', 'ajv'),
+        join(ROOT, 'node_modules', 'ajv-formats'),
+        join(ROOT, 'node_modules', 'yaml'),
         '--offline',
         '--no-audit',
         '--no-fund',
@@ -277,6 +341,8 @@ describe('the packed package, installed into a fresh project', () => {
     expect(packedFiles).toContain('dist/src/notifications/index.js');
     expect(packedFiles).toContain('dist/src/notifications/index.d.ts');
     expect(packedFiles).toContain('dist/generated/notification-rules.js');
+    expect(packedFiles).toContain('dist/src/testing/index.js');
+    expect(packedFiles).toContain('dist/src/testing/cli.js');
     const unexpected = packedFiles.filter(
       (file) =>
         !/^(package\.json|README\.md|LICENSE(\.md)?)$/.test(file) &&
@@ -304,14 +370,17 @@ describe('the packed package, installed into a fresh project', () => {
     SLOW,
   );
 
-  it('depends on openapi-fetch only', () => {
+  it('depends on openapi-fetch, and for the test kit on ajv, ajv-formats and yaml', () => {
     expect(Object.keys((packedManifest.dependencies as Record<string, string> | undefined) ?? {})).toEqual([
+      'ajv',
+      'ajv-formats',
       'openapi-fetch',
+      'yaml',
     ]);
   });
 
   it(
-    'typechecks a consumer that uses the client, its options, errors and generated types, and the notifications subpath',
+    'typechecks a consumer that uses the client, its options, errors and generated types, and the notifications and testing subpaths',
     async () => {
       const result = await tsc('tsconfig.json', app);
       expect(`${result.stdout}${result.stderr}`).toBe('');
@@ -340,6 +409,17 @@ describe('the packed package, installed into a fresh project', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout)).toMatchObject({ chatId: 42 });
+    },
+    SLOW,
+  );
+
+  it(
+    "runs a consumer's tests with the kit: mock flow, a forced 500, a violation, check-notifications",
+    async () => {
+      const result = await run(process.execPath, ['--disable-warning=ExperimentalWarning', 'kit.mjs'], app);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ chatId: 1001 });
     },
     SLOW,
   );

@@ -1,5 +1,5 @@
-// The main entry keeps its size: nothing it imports, directly or not, reaches src/notifications/. The
-// notifications code ships only through the `./notifications` subpath.
+// The main entry keeps its size: nothing it imports, directly or not, reaches src/notifications/ or
+// src/testing/. Those ship only through the `./notifications` and `./testing` subpaths.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,18 @@ describe('entry points', () => {
     const modules = reachable('src/index.ts');
     expect(modules).toContain('src/client.ts');
     expect(modules.filter((file) => /notification/.test(file))).toEqual([]);
+  });
+
+  it('src/index.ts and src/notifications/index.ts reach no test kit code (src/testing, ajv, yaml)', () => {
+    for (const entry of ['src/index.ts', 'src/notifications/index.ts']) {
+      expect(reachable(entry).filter((file) => /testing|ajv|yaml/.test(file))).toEqual([]);
+    }
+  });
+
+  it('src/testing/index.ts reaches no client or notifications code: it checks them from outside', () => {
+    const modules = reachable('src/testing/index.ts');
+    expect(modules).toContain('src/testing/mock-market.ts');
+    expect(modules.filter((file) => !file.startsWith('src/testing/'))).toEqual([]);
   });
 
   it('src/notifications/index.ts reaches no client code', () => {

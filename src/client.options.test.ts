@@ -68,6 +68,35 @@ describe('createMarketClient options', () => {
   });
 });
 
+describe('allowInsecureHttp', () => {
+  it('lets plain http reach a host that is not loopback (a mock in another container) only when set', async () => {
+    const seen: string[] = [];
+    const fetch = async (request: Request) => {
+      seen.push(request.url);
+      return new Response(JSON.stringify({ status: 'OK', result: { chatId: 3 } }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const options = { apiKey: 'k', baseUrl: 'http://market-mock:8080', fetch };
+    expect(() => createMarketClient(options)).toThrow(/baseUrl must use https/);
+    expect(() => createMarketClient({ ...options, allowInsecureHttp: false })).toThrow(
+      /baseUrl must use https/,
+    );
+    const market = createMarketClient({ ...options, allowInsecureHttp: true });
+    await market.createChat({ businessId: 1, context: { type: 'ORDER', id: 2 } });
+    expect(seen).toEqual(['http://market-mock:8080/v2/businesses/1/chats/new']);
+  });
+
+  it('still refuses other schemes, and must be a boolean', () => {
+    expect(() =>
+      createMarketClient({ apiKey: 'k', baseUrl: 'ftp://market-mock', allowInsecureHttp: true }),
+    ).toThrow(/got a ftp: URL/);
+    expect(() => createMarketClient({ apiKey: 'k', allowInsecureHttp: 'yes' as unknown as boolean })).toThrow(
+      /allowInsecureHttp must be true or false/,
+    );
+  });
+});
+
 describe('request options', () => {
   const api = fakeApi(chat());
   const market = createMarketClient({ apiKey: 'k', fetch: api.fetch });

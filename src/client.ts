@@ -8,6 +8,7 @@ import type { Operation } from './internal/operation.ts';
 import { check } from './internal/operation-input.ts';
 import {
   checkBaseUrl,
+  checkBoolean,
   checkCount,
   checkFunction,
   checkHeaderText,
@@ -90,6 +91,11 @@ export type MarketCredential =
 export interface MarketClientSettings {
   /** Default `PRODUCTION_BASE_URL`. Must be https, except on loopback (mocks, local proxies). */
   baseUrl?: string | undefined;
+  /**
+   * Allow a plain `http://` baseUrl to a host that is not loopback, such as the test kit's mock in another
+   * container (`yandex-market-chats mock --host 0.0.0.0`). For tests only: http sends the key in clear.
+   */
+  allowInsecureHttp?: boolean | undefined;
   /**
    * Retries after the first attempt, on 500/502/503/504, connection errors and timeouts (writes only where
    * the API surely did not act). 420/429 answers use `maxRateLimitResends` instead. Default 2.
@@ -200,6 +206,7 @@ const CLIENT_OPTIONS = [
   'apiKey',
   'oauthToken',
   'baseUrl',
+  'allowInsecureHttp',
   'maxRetries',
   'maxRateLimitResends',
   'timeoutMs',
@@ -222,7 +229,10 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
   if (options.integration !== undefined) {
     headers['X-Market-Integration'] = checkHeaderText('integration', options.integration);
   }
-  const baseUrl = checkBaseUrl(options.baseUrl ?? PRODUCTION_BASE_URL);
+  const baseUrl = checkBaseUrl(
+    options.baseUrl ?? PRODUCTION_BASE_URL,
+    checkBoolean('allowInsecureHttp', options.allowInsecureHttp ?? false),
+  );
   const defaults = {
     maxRetries: checkCount('maxRetries', options.maxRetries ?? 2),
     maxRateLimitResends: checkCount('maxRateLimitResends', options.maxRateLimitResends ?? 9),

@@ -3,9 +3,8 @@
 // media types, parameters and headers. Schemas' $refs resolve inside the spec; `nullable` is Ajv's own
 // OpenAPI keyword; formats (int32, int64, date-time, ...) come from ajv-formats.
 import { readFile } from 'node:fs/promises';
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { specValidator } from '../../src/testing/spec-validator.ts';
 import { isObject, type Json, resolveRef } from './spec-json.ts';
 
 export interface CheckedExample {
@@ -13,24 +12,6 @@ export interface CheckedExample {
   name: string;
   /** Ajv's errors, empty when the example is valid. */
   errors: string[];
-}
-
-const SPEC_ID = 'openapi.json';
-/** OpenAPI keywords a Schema Object may carry that JSON Schema (draft-07, as Ajv reads it) does not know. */
-const OPENAPI_SCHEMA_KEYWORDS = ['example', 'xml', 'externalDocs'];
-
-const pointer = (path: readonly string[]): string =>
-  path.map((key) => encodeURIComponent(key.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
-
-function extensionKeywords(node: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const item of node) extensionKeywords(item, found);
-  else if (isObject(node)) {
-    for (const [key, value] of Object.entries(node)) {
-      if (key.startsWith('x-')) found.add(key);
-      extensionKeywords(value, found);
-    }
-  }
-  return found;
 }
 
 /** Every (schema, example) pair: objects that have a `schema` and an `example` or `examples`. */
@@ -62,28 +43,6 @@ function* examplesOf(
       yield* examplesOf(value, root, [...path, key]);
     }
   }
-}
-
-const describe = (error: ErrorObject): string =>
-  `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`;
-
-/**
- * An Ajv set up for the schemas of `spec` (a parsed OpenAPI 3.0 document): `errorsAt(path, value)` validates
- * `value` against the schema at `path` (keys from the document's root) and returns Ajv's errors, readably.
- */
-export function specValidator(spec: Json): (schemaPath: readonly string[], value: unknown) => string[] {
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  addFormats.default(ajv);
-  // Ajv compiles the document a $ref points into: its top-level fields (openapi, info, paths, ...) are
-  // declared as keywords that check nothing, so strict mode still catches unknown keywords in schemas.
-  ajv.addVocabulary([
-    ...new Set([...OPENAPI_SCHEMA_KEYWORDS, ...extensionKeywords(spec), ...Object.keys(spec)]),
-  ]);
-  ajv.addSchema(spec, SPEC_ID, undefined, false);
-  return (schemaPath, value) => {
-    const validate = ajv.compile({ $ref: `${SPEC_ID}#/${pointer(schemaPath)}` });
-    return validate(value) ? [] : (validate.errors ?? []).map(describe);
-  };
 }
 
 /** Checks every example of the spec at `specPath`; the spec is fine when every result has no errors. */

@@ -33,10 +33,11 @@ export function checkToken(field: 'apiKey' | 'oauthToken', value: unknown): stri
 }
 
 /**
- * https anywhere; plain http only on loopback, where a mock or a local proxy runs. A refused value is never
- * echoed whole: userinfo, a query or a path may hold a key, and a string that is no URL may be one.
+ * https anywhere; plain http only on loopback, where a mock or a local proxy runs, or anywhere when
+ * `allowInsecureHttp` is set (a mock in another container). A refused value is never echoed whole:
+ * userinfo, a query or a path may hold a key, and a string that is no URL may be one.
  */
-export function checkBaseUrl(value: unknown): string {
+export function checkBaseUrl(value: unknown, allowInsecureHttp = false): string {
   if (typeof value !== 'string')
     throw new ValidationError('baseUrl', `must be a string, got ${describe(value)}`);
   if (!URL.canParse(value)) {
@@ -53,7 +54,8 @@ export function checkBaseUrl(value: unknown): string {
   if (url.search !== '' || url.hash !== '') {
     throw new ValidationError('baseUrl', 'must not have a query or fragment');
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname))) {
+  const httpAllowed = allowInsecureHttp || LOOPBACK_HOSTS.test(url.hostname);
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && httpAllowed)) {
     return value.replace(/\/+$/, '');
   }
   const got = url.protocol === 'http:' ? `${url.protocol}//${url.host}` : `a ${url.protocol} URL`;
@@ -61,6 +63,12 @@ export function checkBaseUrl(value: unknown): string {
     'baseUrl',
     `must use https (plain http only for loopback hosts such as 127.0.0.1), got ${got}`,
   );
+}
+
+export function checkBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean')
+    throw new ValidationError(field, `must be true or false, got ${describe(value)}`);
+  return value;
 }
 
 export function checkCount(field: string, value: unknown): number {

@@ -1,0 +1,102 @@
+// sendNotification and check-notifications against the library's own handler (passes) and against
+// handlers that answer wrongly (fail, with the reason).
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNotificationHandler, toNodeListener } from '../notifications/index.ts';
+import { checkNotifications, formatTable, notificationCases } from './check-notifications.ts';
+import { sendNotification } from './send-notification.ts';
+
+let server: Server | undefined;
+afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+async function serve(listener: RequestListener): Promise<string> {
+  server = createServer(listener);
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/notification`;
+}
+
+const libraryHandler = () =>
+  toNodeListener(createNotificationHandler({ name: 'shop', version: '1.0.0', on: {} }));
+/** Answers 200 to everything, with a body the spec does not allow. */
+const wrongBody: RequestListener = (_request, response) => {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify({ ok: true }));
+};
+const event = {
+  notificationType: 'CHAT_CREATED',
+  chatId: 1,
+  businessId: 2,
+  createdAt: '2026-11-25T19:41:05Z',
+};
+
+describe('sendNotification', () => {
+  it('posts the event and checks the answer: valid from the library handler', async () => {
+    const url = await serve(libraryHandler());
+    const answer = await sendNotification(url, event);
+    expect(answer).toMatchObject({ status: 200, body: { name: 'shop', version: '1.0.0' }, violations: [] });
+  });
+
+  it('names what a wrong answer breaks', async () => {
+    const url = await serve(wrongBody);
+    const answer = await sendNotification(url, event);
+    expect(answer.status).toBe(200);
+    expect(answer.violations).toEqual([
+      "body (root) must have required property 'version'",
+      "body (root) must have required property 'name'",
+      "body (root) must have required property 'time'",
+    ]);
+  });
+
+  it('refuses to send an invalid event unless told, and a valid one marked invalid', async () => {
+    const url = await serve(libraryHandler());
+    await expect(sendNotification(url, { ...event, chatId: 'x' })).rejects.toThrow(
+      /breaks notifications.yaml: \/chatId must be integer/,
+    );
+    await expect(sendNotification(url, event, { expectInvalid: true })).rejects.toThrow(
+      /the notification is valid/,
+    );
+    const refused = await sendNotification(url, { ...event, chatId: 'x' }, { expectInvalid: true });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { error: { type: 'WRONG_EVENT_FORMAT' } },
+      violations: [],
+    });
+  });
+
+  it('reports a status the spec does not allow, and no answer in time', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(202);
+      response.end();
+    });
+    expect((await sendNotification(url, event)).violations).toEqual([
+      'status 202 is not one the spec allows (200, 400, 403, 405, 413, 415, 500)',
+    ]);
+    const slow = await serve(() => undefined);
+    expect((await sendNotification(slow, event, { timeoutMs: 50 })).violations).toEqual([
+      'no answer within 50 ms (Yandex counts that as 500 and sends again)',
+    ]);
+  });
+});
+
+describe('check-notifications', () => {
+  it('makes each example and, per type, a missing-field and wrong-type variant from the spec', () => {
+    const names = notificationCases().map((c) => `${c.name} -> ${c.expected}`);
+    expect(names).toContain("chatMessageSent: the spec's example -> 200");
+    expect(names).toContain('chatMessageSent: no messageId -> 400');
+    expect(names).toContain('chatMessageSent: messageId of a wrong type -> 400');
+    expect(names).toContain("orderCreated: the spec's example -> 200");
+    expect(names.filter((n) => n.endsWith('400')).length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('passes against the library handler', async () => {
+    const results = await checkNotifications(await serve(libraryHandler()));
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+  });
+
+  it('fails every case against a handler that answers a wrong body, and says so in the table', async () => {
+    const results = await checkNotifications(await serve(wrongBody));
+    expect(results.every((r) => !r.ok)).toBe(true);
+    expect(formatTable(results)).toMatch(/chatCreated: no chatId\s+400\s+200\s+FAIL: expected 400, got 200/);
+  });
+});
