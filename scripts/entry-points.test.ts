@@ -1,5 +1,6 @@
 // The main entry keeps its size: nothing it imports, directly or not, reaches src/notifications/. The
-// notifications code ships only through the `./notifications` subpath.
+// notifications code ships only through the `./notifications` subpath, the Redis store (and ioredis) only
+// through `./redis`.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,21 @@ describe('entry points', () => {
     const modules = reachable('src/index.ts');
     expect(modules).toContain('src/client.ts');
     expect(modules.filter((file) => /notification/.test(file))).toEqual([]);
+  });
+
+  it('src/index.ts reaches no Redis code, and nothing it reaches imports ioredis', () => {
+    const modules = reachable('src/index.ts');
+    expect(modules).toContain('src/shared-limits.ts');
+    expect(modules.filter((file) => /redis/.test(file))).toEqual([]);
+    expect(
+      modules.filter((file) => /from\s+['"]ioredis['"]/.test(readFileSync(resolve(ROOT, file), 'utf8'))),
+    ).toEqual([]);
+  });
+
+  it('src/redis/index.ts reaches no notifications code', () => {
+    const modules = reachable('src/redis/index.ts');
+    expect(modules).toContain('src/redis/redis-limits.ts');
+    expect(modules.filter((file) => /notification|client\.ts/.test(file))).toEqual([]);
   });
 
   it('src/notifications/index.ts reaches no client code', () => {

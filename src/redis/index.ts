@@ -91,7 +91,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const duplicates = new RedisClaims(link, { prefix, duplicateTtlMs });
   let closed = false;
   subscriber.on('message', (_channel: string, message: string) => limits.deliver(message));
-  subscriber.subscribe(channel).catch(quiet);
+  // On every (re)connection: with no offline queue, a subscribe sent before it would be dropped.
+  subscriber.on('ready', () => void subscriber.subscribe(channel).catch(quiet));
   // A subscriber that lost its connection misses hand-overs: treat it as Redis being down.
   subscriber.on('close', () => {
     if (!closed) link.down(new Error('the pub/sub connection closed'));
