@@ -41,7 +41,7 @@ export interface SharedLimits {
  * to hold until (the local slot is then released), or undefined (no store, or it cannot answer now).
  */
 export async function enterShared(
-  limits: SharedLimits | undefined,
+  limits: SharedLimits,
   businessId: number,
   operation: string,
   signal: AbortSignal | undefined,
@@ -49,7 +49,6 @@ export async function enterShared(
   onTimeout: () => Error,
   releaseLocal: () => void,
 ): Promise<SharedSlot | number | undefined> {
-  if (limits === undefined) return undefined;
   let entry: SharedEntry | undefined;
   try {
     entry = await limits.enter(businessId, operation, signal, maxWaitMs, onTimeout);

@@ -135,15 +135,19 @@ export function createEngine(settings: EngineSettings) {
         continue;
       }
       // [shared limits 1/3] A slot across every client sharing the store, or a hold for the known window.
-      const shared = await enterShared(
-        settings.sharedLimits,
-        businessId,
-        operation.name,
-        signal,
-        slotWaitMs,
-        () => waitTooLong(operation.name, 'slot', slotWaitMs, call, progress.sent),
-        release,
-      );
+      // No await without a store: the quota check above and `sending` below stay in one step.
+      const shared =
+        settings.sharedLimits === undefined
+          ? undefined
+          : await enterShared(
+              settings.sharedLimits,
+              businessId,
+              operation.name,
+              signal,
+              slotWaitMs,
+              () => waitTooLong(operation.name, 'slot', slotWaitMs, call, progress.sent),
+              release,
+            );
       if (typeof shared === 'number') {
         quotas.block(businessId, operation.name, shared);
         continue;
