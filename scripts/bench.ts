@@ -8,6 +8,8 @@
 //     interleaved in rounds (the order rotates each round) so that drift affects each alike.
 //  2. The client's minified + gzipped bundle size, openapi-fetch included (esbuild, ESM, neutral platform).
 //  3. The time to import that bundle in a fresh node process, next to bare openapi-fetch.
+//  4. The time the Redis store adds per call (`sharedLimits`, a redis-server of its own on 127.0.0.1),
+//     when nothing waits: sequential calls with and without the store, interleaved.
 //
 // Prints the figures and PASS/FAIL against the targets (c/b <= 1.10, bundle <= 12 KB). Exits 0 unless
 // something crashed; `--strict` exits 1 on a missed target. `--quick` runs fewer, shorter rounds.
@@ -21,6 +23,8 @@ import { runInNewContext } from 'node:vm';
 import createClient from 'openapi-fetch';
 import type { paths } from '../generated/schema.ts';
 import { createMarketClient } from '../src/index.ts';
+import { createRedisStore } from '../src/redis/index.ts';
+import { hasRedisServer, INSTALL_HINT, startRedisServer } from '../test-support/redis-server.ts';
 import { bundle, importTimes } from './bench/bundle.ts';
 import { fmt, mean, median, percentile } from './bench/stats.ts';
 
@@ -276,12 +280,56 @@ async function main(): Promise<number> {
     );
   }
 
+  // 4. The Redis store.
+  await redisOverhead();
+
   const missed = [
     cb.median > TARGET_RATIO && 'c/b',
     client.gzipBytes > TARGET_GZIP_BYTES && 'bundle size',
   ].filter(Boolean);
   console.log(`\nresult: ${missed.length === 0 ? 'all targets met' : `missed: ${missed.join(', ')}`}`);
   return strict && missed.length > 0 ? 1 : 0;
+}
+
+/** Per-call wall time with and without the Redis store (2 round trips per call when nothing waits). */
+async function redisOverhead(): Promise<void> {
+  if (!hasRedisServer()) {
+    console.log(`\nRedis store: SKIPPED, redis-server is not on the PATH; ${INSTALL_HINT}`);
+    return;
+  }
+  const redis = await startRedisServer();
+  const { baseUrl, child } = await startServer();
+  const store = createRedisStore({ url: redis.url, prefix: 'bench:' });
+  try {
+    const plain = createMarketClient({ apiKey: API_KEY, baseUrl });
+    const shared = createMarketClient({ apiKey: API_KEY, baseUrl, sharedLimits: store.limits });
+    const input = { businessId: BUSINESS_ID, context: { type: 'ORDER' as const, id: ORDER_ID } };
+    const time = async (market: typeof plain, calls: number) => {
+      const started = performance.now();
+      for (let i = 0; i < calls; i++) await market.createChat(input);
+      return ((performance.now() - started) * 1000) / calls;
+    };
+    await time(plain, 200);
+    await time(shared, 200);
+    const without: number[] = [];
+    const withStore: number[] = [];
+    for (let round = 0; round < (quick ? 3 : 10); round++) {
+      without.push(await time(plain, 200));
+      withStore.push(await time(shared, 200));
+    }
+    console.log(
+      '\nRedis store (sharedLimits, redis-server on 127.0.0.1), sequential createChat, µs per call',
+    );
+    console.log(
+      `  without the store: ${fmt(median(without))}   with it: ${fmt(median(withStore))}   added: +${fmt(median(withStore) - median(without))} µs per call`,
+    );
+  } finally {
+    await store.close();
+    child.stdin?.end();
+    child.kill();
+    await once(child, 'exit').catch(() => {});
+    await redis.stop();
+  }
 }
 
 main().then(
