@@ -1,4 +1,6 @@
 // The Redis store against a real redis-server (one per file), shared by several client instances.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, redisTestsRun, startRedisServer } from '../../test-support/redis-server.ts';
@@ -275,6 +277,21 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
       expect(dump).not.toContain(API_KEY);
     }
     for (const key of keys) expect(key).not.toContain(API_KEY);
+  });
+
+  it('lets a process exit once its calls settle and the store is closed, while Redis is down', async () => {
+    const child = fileURLToPath(new URL('../../test-support/redis-exit-child.ts', import.meta.url));
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', child, 'redis://127.0.0.1:9'],
+        { timeout: 15_000 },
+        (error, out) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout: out }),
+      );
+    });
+    expect(stdout).toBe('closed\n');
+    expect(code).toBe(0);
   });
 
   it('refuses bad options with the field named', () => {
