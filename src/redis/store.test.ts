@@ -1,5 +1,6 @@
 // The Redis store against a real redis-server (one per file), shared by several client instances.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +101,33 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
     expect(waited).toBeGreaterThanOrEqual(400);
     expect(waited).toBeLessThan(5_000);
   });
+
+  it('gives the slots of a replica process killed with SIGKILL back after the lease, not before', async () => {
+    const holder = fileURLToPath(new URL('../../test-support/redis-slot-holder.ts', import.meta.url));
+    const child = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      holder,
+      server.url,
+      String(BUSINESS + 8),
+      '1500',
+    ]);
+    try {
+      const [data] = (await once(child.stdout, 'data')) as [Buffer];
+      expect(data.toString()).toBe('held\n');
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // leases renewed meanwhile (every 500 ms)
+      const api = fakeApi(5);
+      const market = client(store(), api.fetch);
+      const killedAt = Date.now();
+      child.kill('SIGKILL');
+      await createChat(market, 1, BUSINESS + 8);
+      const waited = Date.now() - killedAt;
+      expect(waited).toBeGreaterThanOrEqual(700); // a renewed lease still held when the process died
+      expect(waited).toBeLessThan(6_000);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 20_000);
 
   it('hands a freed slot to a waiting client of another store', async () => {
     const a = store();
