@@ -9,12 +9,15 @@
 //
 // A few warm-up calls (throwaway client and server) come first. Exits 0 whatever the figures; `--check` exits 1 on a missed target. `--quick` runs the 1x bursts only.
 // Every call has a deadline (3x ideal + 15 s), so the run ends even against a client that waits forever.
+import { loadavg } from 'node:os';
 import { createMarketClient } from '../src/index.ts';
+import { hasRedisServer, INSTALL_HINT, startRedisServer } from '../test-support/redis-server.ts';
 import { type QuotaServer, startQuotaServer } from './bench/quota-server.ts';
 import { BENCH_LIMITS, idealMs, missedTargets } from './bench/quota-targets.ts';
+import { runReplicas } from './bench/replicas.ts';
 import { fmt } from './bench/stats.ts';
 
-const KNOWN_ARGS = ['--check', '--quick', '--help'];
+const KNOWN_ARGS = ['--check', '--quick', '--help', '--replicas-only'];
 const args = new Set(process.argv.slice(2));
 for (const arg of args) {
   if (!KNOWN_ARGS.includes(arg)) {
@@ -176,7 +179,7 @@ async function main(): Promise<number> {
   console.log(`${'scenario'.padEnd(28)}${header.map((h) => h.padStart(11)).join('')}  verdict`);
 
   let missedAny = false;
-  for (const { clients, calls } of SCENARIOS) {
+  for (const { clients, calls } of args.has('--replicas-only') ? [] : SCENARIOS) {
     const label = `${clients} client${clients > 1 ? 's' : ''}, ${calls} calls (${calls / quota}x)`;
     const f = await runScenario(clients, calls);
     const failed = calls - f.succeeded;
@@ -199,12 +202,81 @@ async function main(): Promise<number> {
       );
     }
   }
-  console.log(
-    '\ntargets: one client, 5x: 0 failed, at most 1 wasted per window, wall <= 1.15x ideal; ' +
-      'three clients sharing nothing: 0 failed, wasted <= 25 % of the calls, wall <= 1.5x ideal',
-  );
+  if (!args.has('--replicas-only')) {
+    console.log(
+      '\ntargets: one client, 5x: 0 failed, at most 1 wasted per window, wall <= 1.15x ideal; ' +
+        'three clients sharing nothing: 0 failed, wasted <= 25 % of the calls, wall <= 1.5x ideal',
+    );
+  }
+  missedAny = (await replicaTables()) || missedAny;
   console.log(`result: ${missedAny ? 'targets missed' : 'all targets met'}`);
   return args.has('--check') && missedAny ? 1 : 0;
+}
+
+/**
+ * Issue 16: R replicas as separate processes, without and with the Redis store (a redis-server of the
+ * bench's own), and R=3 with Redis killed 1.5 s into the burst. Returns whether a target was missed.
+ */
+async function replicaTables(): Promise<boolean> {
+  if (!hasRedisServer()) {
+    console.log(`\nreplicas: SKIPPED, redis-server is not on the PATH; ${INSTALL_HINT}`);
+    return false;
+  }
+  const redis = await startRedisServer();
+  let missed = false;
+  try {
+    console.log(
+      `\nreplicas as separate processes (load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')})`,
+    );
+    console.log(
+      `${'scenario'.padEnd(34)}${['succeeded', 'failed', 'refused', 'wall ms', 'ideal ms', 'wall/ideal'].map((h) => h.padStart(11)).join('')}  verdict`,
+    );
+    const scenarios: Array<{ r: number; n: number; store: boolean; killAtMs?: number }> = [];
+    for (const store of [false, true]) {
+      for (const n of args.has('--quick') ? [40] : [40, 200]) {
+        for (const r of [1, 3, 5, 10]) scenarios.push({ r, n, store });
+      }
+    }
+    scenarios.push({ r: 3, n: 120, store: true, killAtMs: 1500 });
+    for (const { r, n, store, killAtMs } of scenarios) {
+      const f = await runReplicas(r, n, store ? redis : undefined, killAtMs);
+      const ideal = idealMs(n);
+      const ratio = f.wallMs / ideal;
+      const target = replicaTarget(r, n, store, killAtMs !== undefined);
+      const misses =
+        target === undefined
+          ? undefined
+          : [
+              f.failed > 0 && `failed ${f.failed}`,
+              f.refused > target.refused && `refused ${f.refused} > ${target.refused}`,
+              ratio > target.ratio && `wall/ideal ${ratio.toFixed(2)} > ${target.ratio}`,
+            ].filter(Boolean);
+      missed ||= misses !== undefined && misses.length > 0;
+      const label = `R=${r}, N=${n}, ${store ? 'Redis store' : 'no store'}${killAtMs ? ', Redis killed at 1.5 s' : ''}`;
+      const cells = [f.succeeded, f.failed, f.refused, fmt(f.wallMs, 0), ideal, fmt(ratio, 2)].map(String);
+      const verdict =
+        misses === undefined ? '' : misses.length === 0 ? 'PASS' : `FAIL (${misses.join(', ')})`;
+      console.log(`${label.padEnd(34)}${cells.map((c) => c.padStart(11)).join('')}  ${verdict}`);
+      if (f.failed > 0) console.log(`${''.padEnd(34)}failed by class: ${JSON.stringify(f.failures)}`);
+    }
+    console.log(
+      'targets with the store: R=10,N=200: 0 failed, <= 10 refused, <= 1.15x; R=5,N=40: 0 failed, <= 5 refused, ' +
+        '<= 1.6x; R=3,N=120, Redis killed: 0 failed, <= 2x',
+    );
+  } finally {
+    await redis.stop();
+  }
+  return missed;
+}
+
+function replicaTarget(r: number, n: number, store: boolean, killed: boolean) {
+  if (!store) return undefined;
+  if (killed) return { refused: Number.POSITIVE_INFINITY, ratio: 2 };
+  if (r === 10 && n === 200) return { refused: 10, ratio: 1.15 };
+  if (r === 5 && n === 40) return { refused: 5, ratio: 1.6 };
+  return undefined;
 }
 
 main().then(

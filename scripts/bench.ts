@@ -10,14 +10,30 @@
 //     each round) so that drift affects each alike (scripts/bench/http.ts).
 //  2. The client's minified + gzipped bundle size, openapi-fetch included (esbuild, ESM, neutral platform).
 //  3. The time to import that bundle in a fresh node process, next to bare openapi-fetch.
+//  4. The time the Redis store adds per call (`sharedLimits`, a redis-server of its own on 127.0.0.1),
+//     when nothing waits: sequential calls with and without the store, interleaved.
 //
 // Prints the figures, the load average, and PASS/FAIL against the targets (c/b <= 1.05 on each kind of
 // answer, bundle <= 17 KB). Exits 0 unless something crashed; `--strict` exits 1 on a missed target.
 // `--quick` runs fewer, shorter rounds.
 import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
+import { createMarketClient } from '../src/index.ts';
+import { createRedisStore } from '../src/redis/index.ts';
+import { hasRedisServer, INSTALL_HINT, startRedisServer } from '../test-support/redis-server.ts';
 import { bundle, importTimes } from './bench/bundle.ts';
-import { KEYS, type Key, KIND_LABELS, KINDS, LABELS, runHttp, startServer } from './bench/http.ts';
+import {
+  API_KEY,
+  BUSINESS_ID,
+  KEYS,
+  type Key,
+  KIND_LABELS,
+  KINDS,
+  LABELS,
+  ORDER_ID,
+  runHttp,
+  startServer,
+} from './bench/http.ts';
 import { fmt, mean, median, percentile } from './bench/stats.ts';
 
 const args = new Set(process.argv.slice(2));
@@ -146,12 +162,57 @@ async function main(): Promise<number> {
     );
   }
 
+  // 4. The Redis store.
+  await redisOverhead();
+
   const missed = [
     ...KINDS.filter((kind) => cb[kind] > TARGET_RATIO).map((kind) => `c/b on ${KIND_LABELS[kind]}`),
     client.gzipBytes > TARGET_GZIP_BYTES && 'bundle size',
   ].filter(Boolean);
   console.log(`\nresult: ${missed.length === 0 ? 'all targets met' : `missed: ${missed.join(', ')}`}`);
   return strict && missed.length > 0 ? 1 : 0;
+}
+
+/** Per-call wall time with and without the Redis store (2 round trips per call when nothing waits). */
+async function redisOverhead(): Promise<void> {
+  if (!hasRedisServer()) {
+    console.log(`\nRedis store: SKIPPED, redis-server is not on the PATH; ${INSTALL_HINT}`);
+    return;
+  }
+  const redis = await startRedisServer();
+  const { baseUrls, child } = await startServer();
+  const baseUrl = baseUrls.length;
+  const store = createRedisStore({ url: redis.url, prefix: 'bench:' });
+  try {
+    const plain = createMarketClient({ apiKey: API_KEY, baseUrl });
+    const shared = createMarketClient({ apiKey: API_KEY, baseUrl, sharedLimits: store.limits });
+    const input = { businessId: BUSINESS_ID, context: { type: 'ORDER' as const, id: ORDER_ID } };
+    const time = async (market: typeof plain, calls: number) => {
+      const started = performance.now();
+      for (let i = 0; i < calls; i++) await market.createChat(input);
+      return ((performance.now() - started) * 1000) / calls;
+    };
+    await time(plain, 200);
+    await time(shared, 200);
+    const without: number[] = [];
+    const withStore: number[] = [];
+    for (let round = 0; round < (quick ? 3 : 10); round++) {
+      without.push(await time(plain, 200));
+      withStore.push(await time(shared, 200));
+    }
+    console.log(
+      '\nRedis store (sharedLimits, redis-server on 127.0.0.1), sequential createChat, µs per call',
+    );
+    console.log(
+      `  without the store: ${fmt(median(without))}   with it: ${fmt(median(withStore))}   added: +${fmt(median(withStore) - median(without))} µs per call`,
+    );
+  } finally {
+    await store.close();
+    child.stdin?.end();
+    child.kill();
+    await once(child, 'exit').catch(() => {});
+    await redis.stop();
+  }
 }
 
 main().then(

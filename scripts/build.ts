@@ -1,6 +1,7 @@
 // `npm run build` (also `prepare`: on `npm install` from git, `npm pack`, `npm ci`): the publishable dist/.
 //   dist/src/index.js + .d.ts        the package entry (ESM), and every module it reaches
 //   dist/generated/*.js + .d.ts      the generated types and rules, compiled
+//   dist/src/redis/index.js         the `./redis` subpath (needs the optional peer dependency ioredis)
 //   dist/openapi.yaml                the spec, bundled into one file (export `<package>/openapi.yaml`)
 //   dist/notifications.yaml          the notification endpoint's spec (export `<package>/notifications.yaml`)
 //   dist/src/testing/*.js + .d.ts    the test kit (`<package>/testing`, the `yandex-market-chats` command),

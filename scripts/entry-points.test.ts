@@ -1,5 +1,5 @@
-// The main entry keeps its size: nothing it imports, directly or not, reaches src/notifications/ or
-// src/testing/. Those ship only through the `./notifications` and `./testing` subpaths.
+// The main entry keeps its size: nothing it imports, directly or not, reaches src/notifications/,
+// src/testing/ or src/redis/. Those ship only through the `./notifications`, `./testing` and `./redis` subpaths.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,21 @@ describe('entry points', () => {
     const modules = reachable('src/testing/index.ts');
     expect(modules).toContain('src/testing/mock-market.ts');
     expect(modules.filter((file) => !file.startsWith('src/testing/'))).toEqual([]);
+  });
+
+  it('src/index.ts reaches no Redis code, and nothing it reaches imports ioredis', () => {
+    const modules = reachable('src/index.ts');
+    expect(modules).toContain('src/shared-limits.ts');
+    expect(modules.filter((file) => /redis/.test(file))).toEqual([]);
+    expect(
+      modules.filter((file) => /from\s+['"]ioredis['"]/.test(readFileSync(resolve(ROOT, file), 'utf8'))),
+    ).toEqual([]);
+  });
+
+  it('src/redis/index.ts reaches no notifications code', () => {
+    const modules = reachable('src/redis/index.ts');
+    expect(modules).toContain('src/redis/redis-limits.ts');
+    expect(modules.filter((file) => /notification|client\.ts/.test(file))).toEqual([]);
   });
 
   it('src/notifications/index.ts reaches no client code', () => {

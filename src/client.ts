@@ -30,6 +30,7 @@ import { type ChatsFilter, type ChatsPage, type GetChatsInput, getChats } from '
 import { type SendFileToChatInput, sendFileToChat } from './operations/send-file-to-chat.ts';
 import { type SendMessageToChatInput, sendMessageToChat } from './operations/send-message-to-chat.ts';
 import type { RateLimitState } from './rate-limit.ts';
+import type { SharedLimits } from './shared-limits.ts';
 
 export type { PageIterator } from './internal/paginate.ts';
 export type { CreateChatInput, CreateChatResult } from './operations/create-chat.ts';
@@ -129,6 +130,11 @@ export interface MarketClientSettings {
   integration?: string | undefined;
   /** Observers for logs and metrics. */
   hooks?: MarketClientHooks | undefined;
+  /**
+   * In-flight slots and quota windows shared with other clients, e.g. other replicas of the service:
+   * `createRedisStore(...).limits` from `yandex-market-chats-client/redis`. Default: this client's own.
+   */
+  sharedLimits?: SharedLimits | undefined;
 }
 
 export type MarketClientOptions = MarketCredential & MarketClientSettings;
@@ -216,6 +222,7 @@ const CLIENT_OPTIONS = [
   'fetch',
   'integration',
   'hooks',
+  'sharedLimits',
 ] as const;
 const REQUEST_OPTIONS = ['signal', 'maxRetries', 'maxRateLimitResends', 'timeoutMs', 'deadlineMs'] as const;
 
@@ -250,6 +257,17 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
   if (typeof hooks !== 'object' || hooks === null) throw new ValidationError('hooks', 'must be an object');
   checkKnownKeys(hooks, HOOK_NAMES, 'hooks');
   for (const name of HOOK_NAMES) if (hooks[name] !== undefined) checkFunction(`hooks.${name}`, hooks[name]);
+  const { sharedLimits } = options;
+  if (sharedLimits !== undefined) {
+    if (typeof sharedLimits !== 'object' || sharedLimits === null) {
+      throw new ValidationError(
+        'sharedLimits',
+        "must be a store's limits, e.g. createRedisStore(...).limits",
+      );
+    }
+    checkFunction('sharedLimits.enter', sharedLimits.enter);
+    checkFunction('sharedLimits.observe', sharedLimits.observe);
+  }
 
   const engine = createEngine({
     baseUrl,
@@ -259,6 +277,7 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     maxRetryDelayMs,
     maxResponseBytes,
     maxInFlight: MAX_IN_FLIGHT_PER_BUSINESS,
+    sharedLimits,
   });
   /** A public method: checks the options and the input (nothing is sent when either is wrong), then calls. */
   function method<Input, Valid extends { businessId: number }, Result>(operation: Operation<Valid, Result>) {

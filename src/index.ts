@@ -91,3 +91,4 @@ export type {
 } from './hooks.ts';
 export type { BusinessLimits } from './internal/engine.ts';
 export type { RateLimitState } from './rate-limit.ts';
+export type { SharedEntry, SharedLimits, SharedOutcome, SharedSlot } from './shared-limits.ts';

@@ -22,9 +22,9 @@ export type Key = 'a' | 'b' | 'c';
 export const KEYS: readonly Key[] = ['a', 'b', 'c'];
 export const LABELS: Record<Key, string> = { a: 'plain fetch', b: 'openapi-fetch', c: 'createMarketClient' };
 
-const API_KEY = 'bench-api-key';
-const BUSINESS_ID = 123456;
-const ORDER_ID = 5123456789;
+export const API_KEY = 'bench-api-key';
+export const BUSINESS_ID = 123456;
+export const ORDER_ID = 5123456789;
 const EXPECTED_CHAT_ID = 987654321;
 const CONCURRENCY = 4;
 

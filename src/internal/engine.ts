@@ -13,6 +13,7 @@ import { RateLimitError } from '../errors/rate-limit-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { emit, type MarketClientHooks } from '../hooks.ts';
 import { type RateLimitState, readRateLimit } from '../rate-limit.ts';
+import { enterShared, type SharedLimits } from '../shared-limits.ts';
 import { onAbort, untilAborted } from './abort.ts';
 import { attemptCount, noteTail } from './attempts.ts';
 import { BodyTooLargeError, limitBody } from './body-limit.ts';
@@ -38,6 +39,8 @@ export interface EngineSettings {
   maxRetryDelayMs: number;
   maxResponseBytes: number;
   maxInFlight: number;
+  /** Limits shared with other clients through a store (issue 16), or undefined. */
+  sharedLimits: SharedLimits | undefined;
 }
 
 /** One call's settings, after the client's defaults were applied and checked. */
@@ -145,18 +148,41 @@ export function createEngine(settings: EngineSettings) {
         const details = { limitMs: call.deadlineMs, bound: 'deadlineMs', waitingFor: 'send' } as const;
         throw new DeadlineError(operation.name, { ...details, attempts: progress.sent });
       }
+      // [shared limits 1/3] A slot across every client sharing the store, or a hold for the known window.
+      // No await without a store: the quota check above and `sending` below stay in one step.
+      const shared =
+        settings.sharedLimits === undefined
+          ? undefined
+          : await enterShared(
+              settings.sharedLimits,
+              businessId,
+              operation.name,
+              signal,
+              slotWaitMs,
+              () => waitTooLong(operation.name, 'slot', slotWaitMs, call, progress.sent),
+              release,
+            );
+      if (typeof shared === 'number') {
+        quotas.block(businessId, operation.name, shared);
+        continue;
+      }
       quotas.sending(businessId, operation.name);
       const attempt = ++progress.sent;
       let outcome: Outcome<Result>;
       let othersInFlight = 0;
       try {
         outcome = await sendAttempt(operation, request, attempt, call, deadlineAt);
+        // [shared limits 2/3] What the answer says of the in-flight limit; `finally` frees the slot otherwise.
+        shared?.release(
+          outcome.ok ? 'ok' : outcome.failure.kind === 'parallel-limit' ? 'parallel-limit' : 'other',
+        );
         // Before the slot is released: the gate lowers the limit to what else is in flight.
         if (!outcome.ok && outcome.failure.kind === 'parallel-limit') {
           othersInFlight = gate.congested(businessId, Date.now());
         }
       } finally {
         release();
+        shared?.release();
       }
       if (outcome.ok) {
         gate.succeeded(businessId, Date.now(), operation.name);
@@ -387,6 +413,8 @@ export function createEngine(settings: EngineSettings) {
       const resetAtLocal =
         rateLimit.resetAt === undefined ? undefined : clock.toLocal(rateLimit.resetAt.getTime());
       quotas.observe(rateLimit, operation.name, resetAtLocal);
+      // [shared limits 3/3] Known to every client sharing the store (sent with the slot's release).
+      settings.sharedLimits?.observe(rateLimit, operation.name, resetAtLocal);
       // Every answer that carries Remaining is a call of ours that the counter counted (a 420 is not, but
       // its congestion starts the count over); the gate reads it while the business's limit is lowered.
       if (rateLimit.remaining !== undefined) {

@@ -70,6 +70,7 @@ export function fakeEngine(script: Reply | Reply[], settings: Partial<EngineSett
     maxRetryDelayMs: 60_000,
     maxResponseBytes: 10 * 1024 * 1024,
     maxInFlight: 4,
+    sharedLimits: undefined,
     ...settings,
   });
   return { engine, sent: api.sent };
