@@ -187,7 +187,7 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
       a.duplicates.claim('ev-1', 5000, 'owner-a'),
       b.duplicates.claim('ev-1', 5000, 'owner-b'),
     ]);
-    expect(answers.sort()).toEqual(['new', 'running']);
+    expect([...answers].sort()).toEqual(['new', 'running']);
     const winner = answers.indexOf('new') === 0 ? 'owner-a' : 'owner-b';
     await b.duplicates.release('ev-1', 'someone-else'); // never another owner's claim
     expect(await a.duplicates.claim('ev-1', 5000, 'owner-c')).toBe('running');
