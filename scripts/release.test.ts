@@ -13,6 +13,11 @@ import { releasedVersion } from './lib/release-spec.ts';
 
 const run = promisify(execFile);
 const FILES = ['package.json', 'package-lock.json', 'CHANGELOG.md', 'README.md', 'openapi'];
+// The repository's own version and the next minor one, so the test holds after every release.
+const CURRENT = JSON.parse(await readFile('package.json', 'utf8')).version as string;
+const [major, minor] = CURRENT.split('.').map(Number);
+const NEXT = `${major}.${(minor ?? 0) + 1}.0`;
+const AFTER = `${major}.${(minor ?? 0) + 2}.0`;
 let root: string;
 const git = async (...args: string[]) => (await run('git', args, { cwd: root })).stdout.trim();
 const read = (path: string) => readFile(join(root, path), 'utf8');
@@ -20,6 +25,21 @@ const read = (path: string) => readFile(join(root, path), 'utf8');
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'release-'));
   for (const file of FILES) await cp(file, join(root, file), { recursive: true });
+  // An Unreleased entry to move, whatever the repository's changelog holds right now.
+  const changelog = await read('CHANGELOG.md');
+  await writeFile(
+    join(root, 'CHANGELOG.md'),
+    changelog.replace(/^## Unreleased.*\n/m, '$&\n- An entry of the test.\n'),
+  );
+  // The README's install lines name the current version, as they do right after a release.
+  const readme = await read('README.md');
+  await writeFile(
+    join(root, 'README.md'),
+    readme.replace(
+      /(#v|-)\d+\.\d+\.\d+(\.tgz)?\b/g,
+      (_, lead: string, tgz = '') => `${lead}${CURRENT}${tgz}`,
+    ),
+  );
   await git('init', '-q');
   await git('-c', 'user.name=t', '-c', 'user.email=t@example.org', 'add', '-A');
   await git('-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-q', '-m', 'start');
@@ -33,42 +53,47 @@ describe('npm run release', () => {
     const checked: string[] = [];
     await release({
       root,
-      version: '0.2.0',
+      version: NEXT,
       runChecks: async () => void checked.push(await read('package.json')),
       log: () => {},
     });
     expect(checked).toHaveLength(1);
-    expect(JSON.parse(await read('package.json')).version).toBe('0.2.0');
+    expect(JSON.parse(await read('package.json')).version).toBe(NEXT);
     const lock = JSON.parse(await read('package-lock.json'));
-    expect([lock.version, lock.packages[''].version]).toEqual(['0.2.0', '0.2.0']);
+    expect([lock.version, lock.packages[''].version]).toEqual([NEXT, NEXT]);
     for (const spec of ['openapi/openapi.yaml', 'openapi/notifications.yaml']) {
-      expect(parse(await read(spec)).info.version).toBe('0.2.0');
+      expect(parse(await read(spec)).info.version).toBe(NEXT);
     }
-    expect(releasedVersion(await read('openapi/released/openapi.yaml'))).toBe('0.2.0');
-    expect(releasedVersion(await read('openapi/released/notifications.yaml'))).toBe('0.2.0');
+    expect(releasedVersion(await read('openapi/released/openapi.yaml'))).toBe(NEXT);
+    expect(releasedVersion(await read('openapi/released/notifications.yaml'))).toBe(NEXT);
     expect(await read('CHANGELOG.md')).toMatch(
-      /## Unreleased\n\n## 0\.2\.0 — \d{4}-\d\d-\d\d\n\n- The whole Chats section/,
+      new RegExp(
+        `## Unreleased\n\n## ${NEXT.replaceAll('.', '\\.')} — \\d{4}-\\d\\d-\\d\\d\n\n- An entry of the test`,
+      ),
     );
-    expect(await read('README.md')).toContain('#v0.2.0');
+    expect(await read('README.md')).toContain(`#v${NEXT}`);
+    expect(await read('README.md')).not.toContain(`#v${CURRENT}`);
     expect(await git('status', '--porcelain')).toBe('');
-    expect(await git('log', '-1', '--format=%s')).toBe('Release 0.2.0');
-    expect(await git('rev-list', '-n', '1', 'v0.2.0')).toBe(await git('rev-parse', 'HEAD'));
-    await expect(release({ root, version: '0.2.0', log: () => {} })).rejects.toThrow(/not newer/);
+    expect(await git('log', '-1', '--format=%s')).toBe(`Release ${NEXT}`);
+    expect(await git('rev-list', '-n', '1', `v${NEXT}`)).toBe(await git('rev-parse', 'HEAD'));
+    await expect(release({ root, version: NEXT, log: () => {} })).rejects.toThrow(/not newer/);
   });
 
   it('--dry-run prints the plan and changes nothing; refusals change nothing either', async () => {
     const lines: string[] = [];
-    await release({ root, version: '0.2.0', dryRun: true, log: (line) => lines.push(line) });
-    expect(lines.join('\n')).toContain('would: package.json, package-lock.json: 0.1.0 -> 0.2.0');
+    await release({ root, version: NEXT, dryRun: true, log: (line) => lines.push(line) });
+    expect(lines.join('\n')).toContain(`would: package.json, package-lock.json: ${CURRENT} -> ${NEXT}`);
     expect(await git('status', '--porcelain')).toBe('');
     expect(await git('tag')).toBe('');
-    await expect(release({ root, version: '0.1.0', log: () => {} })).rejects.toThrow(/not newer/);
+    await expect(release({ root, version: CURRENT, log: () => {} })).rejects.toThrow(/not newer/);
     await expect(release({ root, version: 'v2', log: () => {} })).rejects.toThrow(/not x\.y\.z/);
-    await git('tag', 'v0.2.0');
-    await expect(release({ root, version: '0.2.0', log: () => {} })).rejects.toThrow(/tag v0\.2\.0 exists/);
+    await git('tag', `v${NEXT}`);
+    await expect(release({ root, version: NEXT, log: () => {} })).rejects.toThrow(
+      new RegExp(`tag v${NEXT.replaceAll('.', '\\.')} exists`),
+    );
     await writeFile(join(root, 'README.md'), 'edited');
-    await expect(release({ root, version: '0.3.0', log: () => {} })).rejects.toThrow(/commit or stash/);
-    expect(JSON.parse(await read('package.json')).version).toBe('0.1.0');
+    await expect(release({ root, version: AFTER, log: () => {} })).rejects.toThrow(/commit or stash/);
+    expect(JSON.parse(await read('package.json')).version).toBe(CURRENT);
   });
 
   it('refuses a changelog without Unreleased entries', () => {
