@@ -95,6 +95,6 @@ export function formatReport(report: BreakingReport, baselinePath: string, specP
     '  - revert the breaking part of the change, or',
     '  - if the break is intended, release it as a breaking version: `npm run release -- <version>` with the',
     '    next major version (while the version is 0.x, the next minor is how semver marks a break); it makes',
-    '    the current specs the new baselines (docs: README, "Changing the spec").',
+    '    the current specs the new baselines (docs: docs/contributing.md, "Changing the spec").',
   ].join('\n');
 }

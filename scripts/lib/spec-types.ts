@@ -4,7 +4,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
 import type { Json } from './spec-json.ts';
 
-/** The openapi-typescript flags we use, documented in README "Changing the spec". */
+/** The openapi-typescript flags we use, documented in docs/contributing.md, "Changing the spec". */
 export const OPENAPI_TS_OPTIONS = {
   rootTypes: true, // `ChatContextDTO` etc. importable by name
   rootTypesNoSchemaPrefix: true,
