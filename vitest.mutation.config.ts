@@ -5,5 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    // As in the unit project: some tests spawn processes (the kit's CLI, redis-server), seconds on a busy machine.
+    testTimeout: 20_000,
   },
 });
