@@ -4,7 +4,7 @@
 // whose code or covering tests changed. Pass `--mutate src/some-file.ts` to try one file.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 const config = {
-  mutate: ['src/**/*.ts', '!src/**/*.test.ts', '!src/test-support/**'],
+  mutate: ['src/**/*.ts', '!src/**/*.test.ts'],
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutation.config.ts' },

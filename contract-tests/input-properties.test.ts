@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type MarketClient, ValidationError } from '../src/index.ts';
-import { rejectionOf } from '../src/test-support/fake-api.ts';
+import { rejectionOf } from '../test-support/fake-api.ts';
 import { INVALID, type InvalidInput, MISSPELT, VALID } from './arbitraries.ts';
 import { clientFor, type Exchange, isLive, MOCK_ONLY, type Recorder, spec, useRecorder } from './harness.ts';
 import { BUSINESS_ID, CHAT_ID, callOperation } from './operations.ts';

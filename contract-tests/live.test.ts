@@ -6,7 +6,7 @@
 // multipart bodies (the file would arrive larger and corrupted): it goes straight to MARKET_BASE_URL.
 import { describe, expect, it } from 'vitest';
 import { createMarketClient, UnauthorizedError } from '../src/index.ts';
-import { rejectionOf } from '../src/test-support/fake-api.ts';
+import { rejectionOf } from '../test-support/fake-api.ts';
 import { clientFor, contract, credential, isLive, live, useRecorder } from './harness.ts';
 
 const recorder = useRecorder();

@@ -4,7 +4,7 @@
 // request with it. Still the public client: createMarketClient with that fetch.
 import { describe, expect, it } from 'vitest';
 import { type MarketClient, UnexpectedResponseError } from '../src/index.ts';
-import { rejectionOf } from '../src/test-support/fake-api.ts';
+import { rejectionOf } from '../test-support/fake-api.ts';
 import { clientFor, isLive, MOCK_ONLY, type Prefer, spec, useRecorder } from './harness.ts';
 import { BUSINESS_ID, CHAT_ID, nextPageToken, resultOf } from './operations.ts';
 import { type Json, responseExample } from './spec.ts';

@@ -3,7 +3,7 @@
 // UnauthorizedError; a credential under a wrong header name is caught by the violation check.
 import { describe, expect, it } from 'vitest';
 import { createMarketClient, UnauthorizedError } from '../src/index.ts';
-import { rejectionOf } from '../src/test-support/fake-api.ts';
+import { rejectionOf } from '../test-support/fake-api.ts';
 import {
   clientFor,
   contract,

@@ -11,7 +11,7 @@ import {
   MarketError,
   RateLimitError,
 } from '../src/index.ts';
-import { rejectionOf } from '../src/test-support/fake-api.ts';
+import { rejectionOf } from '../test-support/fake-api.ts';
 import { type ApiErrorClass, type Case, planCases, type Resend, splitCases } from './expectations.ts';
 import { clientFor, type Exchange, isLive, MOCK_ONLY, spec, useRecorder } from './harness.ts';
 import { BUSINESS_ID, DRIVERS, type OperationDriver } from './operations.ts';

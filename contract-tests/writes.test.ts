@@ -4,7 +4,7 @@
 // anything is sent. Prism's log of requests (the recorder) shows what reached the "server".
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, DeliveryUnknownError, type MarketClientHooks, TimeoutError } from '../src/index.ts';
-import { rejectionOf } from '../src/test-support/fake-api.ts';
+import { rejectionOf } from '../test-support/fake-api.ts';
 import { clientFor, isLive, MOCK_ONLY, type Recorder, useRecorder } from './harness.ts';
 import { DRIVERS, type OperationDriver } from './operations.ts';
 

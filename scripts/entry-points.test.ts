@@ -43,7 +43,7 @@ describe('entry points', () => {
 
   it('src/index.ts reaches no Redis code, and nothing it reaches imports ioredis', () => {
     const modules = reachable('src/index.ts');
-    expect(modules).toContain('src/shared-limits.ts');
+    expect(modules).toContain('src/base/shared-limits.ts');
     expect(modules.filter((file) => /redis/.test(file))).toEqual([]);
     expect(
       modules.filter((file) => /from\s+['"]ioredis['"]/.test(readFileSync(resolve(ROOT, file), 'utf8'))),

@@ -2,6 +2,7 @@
 // is strict where it depends on a value (the envelope, the page token, each item's id) and passes the rest
 // through as it came, reporting it to onDrift.
 import { describe, expect, it, vi } from 'vitest';
+import { fakeApi, json, type Reply, rejectionOf } from '../test-support/fake-api.ts';
 import type { DriftEvent } from './hooks.ts';
 import {
   createMarketClient,
@@ -9,7 +10,6 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from './index.ts';
-import { fakeApi, json, type Reply, rejectionOf } from './test-support/fake-api.ts';
 
 function clientOf(script: Reply[], options: Partial<MarketClientOptions> = {}) {
   const api = fakeApi(...script);

@@ -2,14 +2,6 @@
 // server clock, hooks around validation, and a 200 that says ERROR for createChat.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  createMarketClient,
-  DeadlineError,
-  type MarketClientSettings,
-  RateLimitError,
-  UnexpectedResponseError,
-  ValidationError,
-} from './index.ts';
-import {
   apiError,
   fakeApi,
   json,
@@ -17,7 +9,15 @@ import {
   type Reply,
   rejectionOf,
   type SentRequest,
-} from './test-support/fake-api.ts';
+} from '../test-support/fake-api.ts';
+import {
+  createMarketClient,
+  DeadlineError,
+  type MarketClientSettings,
+  RateLimitError,
+  UnexpectedResponseError,
+  ValidationError,
+} from './index.ts';
 
 const ORDER = { businessId: 123, context: { type: 'ORDER', id: 456 } } as const;
 const START = Date.parse('2026-11-25T12:00:00.300Z');

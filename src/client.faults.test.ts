@@ -2,6 +2,7 @@
 // be read, an error body of another shape, a credential echoed back.
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeApi, json, type Reply, rejectionOf } from '../test-support/fake-api.ts';
 import {
   BadRequestError,
   createMarketClient,
@@ -10,7 +11,6 @@ import {
   UnauthorizedError,
   UnexpectedResponseError,
 } from './index.ts';
-import { fakeApi, json, type Reply, rejectionOf } from './test-support/fake-api.ts';
 
 const SECRET = 'ACMA:k3y/with+odd=chars:0123456789';
 

@@ -1,6 +1,7 @@
 // iterateChats and iterateChatHistory: every item of every page, in order, following nextPageToken; a
 // resumable pageToken; deadlineMs per page, the signal over the whole iteration; a token that comes back ends it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeApi, json, type Reply, rejectionOf } from '../test-support/fake-api.ts';
 import {
   createMarketClient,
   DeadlineError,
@@ -8,7 +9,6 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from './index.ts';
-import { fakeApi, json, type Reply, rejectionOf } from './test-support/fake-api.ts';
 
 afterEach(() => {
   vi.useRealTimers();

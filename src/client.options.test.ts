@@ -1,8 +1,8 @@
 // The client's and each call's options, at their boundaries: which are refused (naming the option) and
 // which are accepted, and the default fetch.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeApi, json } from '../test-support/fake-api.ts';
 import { createMarketClient, ValidationError } from './index.ts';
-import { fakeApi, json } from './test-support/fake-api.ts';
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../test-support/fake-api.ts';
 import {
   ConnectionError,
   createMarketClient,
@@ -12,7 +13,6 @@ import {
   TimeoutError,
   UnexpectedResponseError,
 } from './index.ts';
-import { rejectionOf } from './test-support/fake-api.ts';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 

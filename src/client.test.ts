@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiError, fakeApi, json, ok, type Reply, rejectionOf } from '../test-support/fake-api.ts';
 import {
   ApiError,
   BadRequestError,
@@ -18,7 +19,6 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from './index.ts';
-import { apiError, fakeApi, json, ok, type Reply, rejectionOf } from './test-support/fake-api.ts';
 
 const SECRET = 'y0_SECRET-api-key-123';
 const ORDER = { businessId: 123, context: { type: 'ORDER', id: 456 } } as const;

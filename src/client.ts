@@ -1,6 +1,8 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { operationRules } from '../generated/rules.ts';
 import type { ChatFullContextDTO, ChatMessageDTO, GetChatInfoDTO, paths } from '../generated/schema.ts';
+import type { RateLimitState } from './base/rate-limit.ts';
+import type { SharedLimits } from './base/shared-limits.ts';
 import { ValidationError } from './errors/validation-error.ts';
 import { HOOK_NAMES, type MarketClientHooks } from './hooks.ts';
 import { type BusinessLimits, type CallSettings, createEngine } from './internal/engine.ts';
@@ -29,8 +31,6 @@ import { type GetChatMessageInput, getChatMessage } from './operations/get-chat-
 import { type ChatsFilter, type ChatsPage, type GetChatsInput, getChats } from './operations/get-chats.ts';
 import { type SendFileToChatInput, sendFileToChat } from './operations/send-file-to-chat.ts';
 import { type SendMessageToChatInput, sendMessageToChat } from './operations/send-message-to-chat.ts';
-import type { RateLimitState } from './rate-limit.ts';
-import type { SharedLimits } from './shared-limits.ts';
 
 export type { PageIterator } from './internal/paginate.ts';
 export type { CreateChatInput, CreateChatResult } from './operations/create-chat.ts';

@@ -27,6 +27,8 @@ export {
   type operations,
   type paths,
 } from '../generated/schema.ts';
+export type { RateLimitState } from './base/rate-limit.ts';
+export type { SharedEntry, SharedLimits, SharedOutcome, SharedSlot } from './base/shared-limits.ts';
 export {
   type ChatHistoryIterator,
   type ChatHistoryPage,
@@ -90,5 +92,3 @@ export type {
   RetryEvent,
 } from './hooks.ts';
 export type { BusinessLimits } from './internal/engine.ts';
-export type { RateLimitState } from './rate-limit.ts';
-export type { SharedEntry, SharedLimits, SharedOutcome, SharedSlot } from './shared-limits.ts';

@@ -1,6 +1,6 @@
 import type { ApiErrorDTO } from '../../generated/schema.ts';
-import { attemptCount } from '../internal/attempts.ts';
-import type { RateLimitState } from '../rate-limit.ts';
+import { attemptCount } from '../base/attempts.ts';
+import type { RateLimitState } from '../base/rate-limit.ts';
 import { MarketError } from './market-error.ts';
 
 export interface ApiErrorDetails {

@@ -1,4 +1,4 @@
-import { attemptCount } from '../internal/attempts.ts';
+import { attemptCount } from '../base/attempts.ts';
 import { MarketError } from './market-error.ts';
 
 /**

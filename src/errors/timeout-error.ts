@@ -1,4 +1,4 @@
-import { attemptCount, noteTail } from '../internal/attempts.ts';
+import { attemptCount, noteTail } from '../base/attempts.ts';
 import { ConnectionError } from './connection-error.ts';
 
 /** An attempt got no complete response within `timeoutMs`. Retried like other connection failures. */

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { rejectionOf } from '../test-support/fake-api.ts';
+import { rejectionOf } from '../../test-support/fake-api.ts';
 import { onAbort, untilAborted } from './abort.ts';
 import { settledWithin, sleep } from './sleep.ts';
 

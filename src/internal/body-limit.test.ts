@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { rejectionOf } from '../test-support/fake-api.ts';
+import { rejectionOf } from '../../test-support/fake-api.ts';
 import { BodyTooLargeError, limitBody } from './body-limit.ts';
 
 /** A body of `chunks` chunks of `size` bytes, recording whether it was cancelled and how much was pulled. */

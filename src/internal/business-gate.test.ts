@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { rejectionOf } from '../test-support/fake-api.ts';
+import { rejectionOf } from '../../test-support/fake-api.ts';
 import { BusinessGate } from './business-gate.ts';
 
 beforeEach(() => {

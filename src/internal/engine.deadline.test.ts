@@ -2,10 +2,7 @@
 // retry wait, a quota hold, a wait that ends just at the deadline, a timer that fired late. Fake timers; a
 // late timer is played by a hook that moves the clock on before the wait starts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeadlineError } from '../errors/deadline-error.ts';
-import { RateLimitError } from '../errors/rate-limit-error.ts';
-import { ServerError } from '../errors/server-error.ts';
-import { apiError, type Reply, rejectionOf, type SentRequest } from '../test-support/fake-api.ts';
+import { apiError, type Reply, rejectionOf, type SentRequest } from '../../test-support/fake-api.ts';
 import {
   callWith,
   DEFAULT_CALL,
@@ -13,7 +10,10 @@ import {
   getThing,
   sendThing,
   thing,
-} from '../test-support/fake-operations.ts';
+} from '../../test-support/fake-operations.ts';
+import { DeadlineError } from '../errors/deadline-error.ts';
+import { RateLimitError } from '../errors/rate-limit-error.ts';
+import { ServerError } from '../errors/server-error.ts';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 

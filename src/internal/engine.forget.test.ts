@@ -1,7 +1,7 @@
 // Per-business state is freed: a business with nothing in flight and past every known Until holds no
 // quota entry, so limits() shows only what still holds. Fake clock.
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { DEFAULT_CALL, fakeEngine, getThing, thing } from '../test-support/fake-operations.ts';
+import { DEFAULT_CALL, fakeEngine, getThing, thing } from '../../test-support/fake-operations.ts';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 

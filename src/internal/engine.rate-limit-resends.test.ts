@@ -1,10 +1,10 @@
 // Re-sends after 420/429 answers: bounded by maxRateLimitResends (not maxRetries), reported by onRetry
 // with the budget they used; holds that send nothing are no re-sends. Fake timers throughout.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiError, type Reply, rejectionOf, type SentRequest } from '../../test-support/fake-api.ts';
+import { callWith, fakeEngine, getThing, sendThing, thing } from '../../test-support/fake-operations.ts';
 import { RateLimitError } from '../errors/rate-limit-error.ts';
 import { ServerError } from '../errors/server-error.ts';
-import { apiError, type Reply, rejectionOf, type SentRequest } from '../test-support/fake-api.ts';
-import { callWith, fakeEngine, getThing, sendThing, thing } from '../test-support/fake-operations.ts';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const B1 = { businessId: 1, id: 1 };

@@ -1,6 +1,15 @@
 // The request engine through two fake operations (a safe read, a write): slots, quota holds, the parallel
 // limit, deadlines, the body cap, fetch failures, hooks and the write retry policy, with fake timers.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiError, json, type Reply, rejectionOf, type SentRequest } from '../../test-support/fake-api.ts';
+import {
+  DEFAULT_CALL,
+  fakeEngine,
+  getThing,
+  routeOf,
+  sendThing,
+  thing,
+} from '../../test-support/fake-operations.ts';
 import { BadRequestError } from '../errors/bad-request-error.ts';
 import { ConnectionError } from '../errors/connection-error.ts';
 import { DeadlineError } from '../errors/deadline-error.ts';
@@ -12,15 +21,6 @@ import { TimeoutError } from '../errors/timeout-error.ts';
 import { UnauthorizedError } from '../errors/unauthorized-error.ts';
 import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
 import type { MarketClientHooks } from '../hooks.ts';
-import { apiError, json, type Reply, rejectionOf, type SentRequest } from '../test-support/fake-api.ts';
-import {
-  DEFAULT_CALL,
-  fakeEngine,
-  getThing,
-  routeOf,
-  sendThing,
-  thing,
-} from '../test-support/fake-operations.ts';
 import type { CallSettings, EngineSettings } from './engine.ts';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');

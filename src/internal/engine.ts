@@ -4,6 +4,9 @@
 // declares only its own part; see operation.ts.
 import createClient from 'openapi-fetch';
 import type { paths } from '../../generated/schema.ts';
+import { attemptCount, noteTail } from '../base/attempts.ts';
+import type { RateLimitState } from '../base/rate-limit.ts';
+import { enterShared, type SharedLimits } from '../base/shared-limits.ts';
 import { ConnectionError } from '../errors/connection-error.ts';
 import { DeadlineError } from '../errors/deadline-error.ts';
 import { DeliveryUnknownError } from '../errors/delivery-unknown-error.ts';
@@ -12,16 +15,14 @@ import type { MarketError } from '../errors/market-error.ts';
 import { RateLimitError } from '../errors/rate-limit-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { emit, type MarketClientHooks } from '../hooks.ts';
-import { type RateLimitState, readRateLimit } from '../rate-limit.ts';
-import { enterShared, type SharedLimits } from '../shared-limits.ts';
 import { onAbort, untilAborted } from './abort.ts';
-import { attemptCount, noteTail } from './attempts.ts';
 import { BodyTooLargeError, limitBody } from './body-limit.ts';
 import { BusinessGate, type GateStats } from './business-gate.ts';
 import { describeCause, isDecodingFailure, isNotConnected, isRefusedUrl } from './fetch-failure.ts';
 import type { Operation } from './operation.ts';
 import { PlainRequest } from './plain-request.ts';
 import { QuotaBook } from './quota-book.ts';
+import { readRateLimit } from './read-rate-limit.ts';
 import { type Failure, type FailureKind, type Outcome, readResponse, unexpected } from './read-response.ts';
 import { createRedactor, credentialOf, redactedHeaders } from './redact.ts';
 import { budgetFor, ResendBudget } from './resend-budget.ts';

@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
+import { fakeApi, json, ok, rejectionOf } from '../../test-support/fake-api.ts';
 import { createMarketClient, UnexpectedResponseError } from '../index.ts';
-import { fakeApi, json, ok, rejectionOf } from '../test-support/fake-api.ts';
 import { PlainRequest } from './plain-request.ts';
 
 describe('PlainRequest', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RateLimitState } from '../rate-limit.ts';
+import type { RateLimitState } from '../base/rate-limit.ts';
 import { QuotaBook } from './quota-book.ts';
 
 const NOW = 1_000_000;

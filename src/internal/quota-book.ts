@@ -1,4 +1,4 @@
-import type { RateLimitState } from '../rate-limit.ts';
+import type { RateLimitState } from '../base/rate-limit.ts';
 
 interface Lane {
   /** The latest window's state, with the lowest `Remaining` seen in it (responses arrive out of order). */

@@ -1,6 +1,7 @@
 // Turns one HTTP response into the operation's result, or a failure that says what kind it is, so the
 // engine can decide whether (and when) to send the request again.
 import type { ApiErrorDTO } from '../../generated/schema.ts';
+import type { RateLimitState } from '../base/rate-limit.ts';
 import { ApiError, type ApiErrorDetails, describeErrors } from '../errors/api-error.ts';
 import { BadRequestError } from '../errors/bad-request-error.ts';
 import { ForbiddenError } from '../errors/forbidden-error.ts';
@@ -10,7 +11,6 @@ import { RateLimitError } from '../errors/rate-limit-error.ts';
 import { ServerError } from '../errors/server-error.ts';
 import { UnauthorizedError } from '../errors/unauthorized-error.ts';
 import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
-import type { RateLimitState } from '../rate-limit.ts';
 import type { Operation, ReportDrift } from './operation.ts';
 import type { Redactor } from './redact.ts';
 import { isRateLimitStatus, RETRYABLE_STATUSES } from './retry-delay.ts';

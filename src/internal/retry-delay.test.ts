@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRateLimit } from '../rate-limit.ts';
+import { readRateLimit } from './read-rate-limit.ts';
 import { backoffDelayMs, parseRetryAfterMs, serverResetAt as resetAt, serverDate } from './retry-delay.ts';
 import { ServerClock } from './server-clock.ts';
 

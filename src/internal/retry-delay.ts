@@ -1,4 +1,4 @@
-import type { RateLimitState } from '../rate-limit.ts';
+import type { RateLimitState } from '../base/rate-limit.ts';
 import { headerValues, highest, lowest, parseDeltaSecondsMs, parseHttpDate } from './header-values.ts';
 
 /** Statuses worth another attempt: rate limits (Yandex's 420, the standard 429) and transient 5xx. */

@@ -1,13 +1,13 @@
 // Each operation module as a user meets it through the client: the request it sends (method, path, query,
 // body), the result it makes of a 200, what it refuses before sending, and what breaks its contract.
 import { describe, expect, it } from 'vitest';
+import { fakeApi, json, type Reply, rejectionOf } from '../../test-support/fake-api.ts';
 import {
   createMarketClient,
   DeliveryUnknownError,
   UnexpectedResponseError,
   ValidationError,
 } from '../index.ts';
-import { fakeApi, json, type Reply, rejectionOf } from '../test-support/fake-api.ts';
 
 const BASE = 'https://api.example.test';
 

@@ -2,6 +2,7 @@
 // part's name, filename, media type and exact bytes, as the injected fetch receives them, on the first
 // attempt and on one sent again after a 420; the request's Content-Type multipart with its boundary.
 import { describe, expect, it } from 'vitest';
+import { apiError, json, rejectionOf } from '../../test-support/fake-api.ts';
 import {
   createMarketClient,
   DeliveryUnknownError,
@@ -9,7 +10,6 @@ import {
   type SendFileToChatInput,
   ValidationError,
 } from '../index.ts';
-import { apiError, json, rejectionOf } from '../test-support/fake-api.ts';
 
 interface Received {
   contentType: string | null;

@@ -2,8 +2,8 @@
 // (or Valkey). Needs the optional peer dependency `ioredis`; the main entry never loads this file.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { SharedLimits } from '../base/shared-limits.ts';
 import { ValidationError } from '../errors/validation-error.ts';
-import type { SharedLimits } from '../shared-limits.ts';
 import { Link, type RedisConnection } from './link.ts';
 import { RedisClaims } from './redis-claims.ts';
 import { RedisLimits } from './redis-limits.ts';

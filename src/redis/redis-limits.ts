@@ -4,8 +4,8 @@
 // message was lost). What any client learns of a quota window is merged in Redis, and a window's
 // remaining calls are counted against the slots in flight for it. Nothing here waits on a Redis that
 // does not answer: the engine then gets `undefined` and uses its own per-process limits.
-import type { RateLimitState } from '../rate-limit.ts';
-import type { SharedEntry, SharedLimits, SharedOutcome, SharedSlot } from '../shared-limits.ts';
+import type { RateLimitState } from '../base/rate-limit.ts';
+import type { SharedEntry, SharedLimits, SharedOutcome, SharedSlot } from '../base/shared-limits.ts';
 import { DOWN, type Link, script } from './link.ts';
 import { CHECK, ENTER, LEAVE, RELEASE, RENEW } from './lua-limits.ts';
 

@@ -1,7 +1,7 @@
 // Two small operations for engine tests: a `safe` read and a `write`, so that per-operation quotas and the
 // write retry policy can be tested apart from createChat.
-import { type CallSettings, createEngine, type EngineSettings } from '../internal/engine.ts';
-import type { Operation } from '../internal/operation.ts';
+import { type CallSettings, createEngine, type EngineSettings } from '../src/internal/engine.ts';
+import type { Operation } from '../src/internal/operation.ts';
 import { fakeApi, json, type Reply } from './fake-api.ts';
 
 export interface ThingInput {

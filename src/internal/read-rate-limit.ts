@@ -1,16 +1,5 @@
-import { headerValues, highest, lowest, parseCount, parseResetTime } from './internal/header-values.ts';
-
-/** The `X-RateLimit-Resource-*` headers of one response: Yandex's per-business hourly quota for the method. */
-export interface RateLimitState {
-  /** The business the response was for (the quota is per business). */
-  businessId: number;
-  /** `X-RateLimit-Resource-Limit`: requests allowed per window (1,000 per hour for createChat). */
-  limit: number | undefined;
-  /** `X-RateLimit-Resource-Remaining`: requests left in the window. */
-  remaining: number | undefined;
-  /** `X-RateLimit-Resource-Until`: when the window resets. */
-  resetAt: Date | undefined;
-}
+import type { RateLimitState } from '../base/rate-limit.ts';
+import { headerValues, highest, lowest, parseCount, parseResetTime } from './header-values.ts';
 
 /**
  * Reads the rate-limit headers; undefined when the response carried none of them (e.g. from a proxy).
