@@ -346,6 +346,7 @@ describe('quota, per business and per operation', () => {
     expect(onHeld.mock.calls).toEqual([
       [
         {
+          callId: expect.any(Number),
           operation: 'getThing',
           businessId: 1,
           reason: 'quota',
@@ -886,7 +887,9 @@ describe('hooks', () => {
       [1, 500, 'ConnectionError'],
       [2, 1_000, 'ServerError'],
     ]);
-    expect(onFailure.mock.calls).toEqual([[{ operation: 'getThing', businessId: 1, attempts: 3, error }]]);
+    expect(onFailure.mock.calls).toEqual([
+      [{ callId: expect.any(Number), operation: 'getThing', businessId: 1, attempts: 3, error }],
+    ]);
   });
 
   it('the last attempt of retries used up is reported with willRetry false, once to onFailure', async () => {
@@ -927,7 +930,7 @@ describe('hooks', () => {
     controller.abort(reason);
     expect(await result).toBe(reason);
     expect(onFailure.mock.calls).toEqual([
-      [{ operation: 'getThing', businessId: 1, attempts: 1, error: reason }],
+      [{ callId: expect.any(Number), operation: 'getThing', businessId: 1, attempts: 1, error: reason }],
     ]);
   });
 
@@ -941,7 +944,7 @@ describe('hooks', () => {
     expect(error).toBe(reason);
     expect(sent).toHaveLength(0);
     expect(onFailure.mock.calls).toEqual([
-      [{ operation: 'getThing', businessId: 1, attempts: 0, error: reason }],
+      [{ callId: expect.any(Number), operation: 'getThing', businessId: 1, attempts: 0, error: reason }],
     ]);
   });
 
