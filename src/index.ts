@@ -79,6 +79,7 @@ export {
 } from './guards.ts';
 export type {
   AttemptErrorEvent,
+  CallEndEvent,
   CallEvent,
   DriftEvent,
   FailureEvent,
