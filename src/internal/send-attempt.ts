@@ -24,7 +24,6 @@ export async function sendAttempt<Valid extends BusinessInput, Result>(
   const { signal, timeoutMs } = call.settings;
   const { businessId } = call;
   const limitMs = Math.max(0, Math.min(timeoutMs, call.deadlineAt - Date.now()));
-  const byDeadline = limitMs < timeoutMs;
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -51,7 +50,7 @@ export async function sendAttempt<Valid extends BusinessInput, Result>(
     result = await (settings.fetch === undefined ? sent : untilAborted(sent, controller.signal));
   } catch (cause) {
     if (signal?.aborted) throw signal.reason;
-    return thrownOutcome(parts, call, cause, { timedOut, byDeadline, limitMs }, exchange);
+    return thrownOutcome(parts, call, cause, timedOut ? limitMs : undefined, exchange);
   } finally {
     clearTimeout(timer);
     stopForwarding?.();

@@ -22,19 +22,15 @@ export interface Exchange {
   sentAt: number;
 }
 
-/** How the attempt's time limit ran: whether it fired, and whether it was cut short by the deadline. */
-export interface AttemptTimer {
-  timedOut: boolean;
-  byDeadline: boolean;
-  limitMs: number;
-}
-
-/** What a thrown send means: a timeout, the network, a body that could not be read, or a broken fetch. */
+/**
+ * What a thrown send means: a timeout, the network, a body that could not be read, or a broken fetch.
+ * `timedOutAfterMs` is the attempt's time limit if it ran out (undefined otherwise).
+ */
 export function thrownOutcome(
   parts: EngineParts,
   call: CallState,
   cause: unknown,
-  timer: AttemptTimer,
+  timedOutAfterMs: number | undefined,
   exchange: Exchange,
 ): Outcome<never> {
   const { operation } = call;
@@ -43,7 +39,8 @@ export function thrownOutcome(
     ok: false,
     failure: { kind: 'final', resetAt: undefined, toError },
   });
-  if (timer.timedOut && timer.byDeadline) {
+  // A limit shorter than timeoutMs was what was left of the deadline.
+  if (timedOutAfterMs !== undefined && timedOutAfterMs < call.settings.timeoutMs) {
     // A timeout like any other (a write may have been delivered), whose next attempt would pass the deadline.
     return {
       ok: false,
@@ -60,13 +57,13 @@ export function thrownOutcome(
       },
     };
   }
-  if (timer.timedOut) {
+  if (timedOutAfterMs !== undefined) {
     return {
       ok: false,
       failure: {
         kind: 'timeout',
         resetAt: undefined,
-        toError: (n, note) => new TimeoutError(operation, timer.limitMs, n, note),
+        toError: (n, note) => new TimeoutError(operation, timedOutAfterMs, n, note),
       },
     };
   }
