@@ -128,6 +128,7 @@ describe('onCallEnd', () => {
       delayed(40, () => apiError(502, 'E', 'x')),
       delayed(30, () => thing(7)),
     ]);
+    await vi.advanceTimersByTimeAsync(1_000); // so that the clock does not start at 0
     const result = engine.call(getThing, { businessId: 3, id: 7 }, DEFAULT_CALL);
     await vi.runAllTimersAsync();
     await expect(result).resolves.toEqual({ id: 7 });

@@ -197,3 +197,18 @@ describe('what a failure means', () => {
     expect(seen).toEqual([true]);
   });
 });
+
+describe('a request that cannot be built', () => {
+  it('is a FetchError saying nothing was sent, not retried', async () => {
+    const { engine, sent } = fakeEngine([thing(1)]);
+    // openapi-fetch serialises the JSON body before it calls fetch: a BigInt cannot be.
+    const error = await rejectionOf(
+      engine.call(sendThing, { businessId: 1, id: 1n as unknown as number }, DEFAULT_CALL),
+    );
+    expect(error).toBeInstanceOf(FetchError);
+    expect(error.message).toMatch(
+      /^sendThing: the request could not be built \(.*BigInt.*\); nothing was sent \(1 attempt\)$/,
+    );
+    expect(sent).toHaveLength(0);
+  });
+});
