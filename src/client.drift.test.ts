@@ -71,6 +71,7 @@ describe('odd items in a page of chats', () => {
     expect(page.nextPageToken).toBeUndefined();
     expect(drift).toEqual([
       {
+        callId: expect.any(Number),
         operation: 'getChats',
         businessId: 12,
         path: 'result.chats[2].context.customer.name',
@@ -78,6 +79,7 @@ describe('odd items in a page of chats', () => {
         got: '',
       },
       {
+        callId: expect.any(Number),
         operation: 'getChats',
         businessId: 12,
         path: 'result.chats[3].createdAt',

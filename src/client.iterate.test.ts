@@ -147,6 +147,23 @@ describe('iterateChats', () => {
     await collect(market.iterateChats({ businessId: 12, pageSize: 20 }));
     expect(sent).toHaveLength(1);
   });
+
+  it('each page is a call of its own: its own callId and onCallEnd', async () => {
+    const ends: { callId: number; ok: boolean; attempts: number }[] = [];
+    const requests: number[] = [];
+    const hooks = {
+      onCallEnd: (event: { callId: number; ok: boolean; attempts: number }) => ends.push(event),
+      onRequest: (event: { callId: number }) => requests.push(event.callId),
+    };
+    const { market } = clientOf([chatsPage([1], 'p2'), chatsPage([2])], { hooks });
+    expect((await collect(market.iterateChats({ businessId: 12 }))).map((c) => c.chatId)).toEqual([1, 2]);
+    expect(ends.map((event) => [event.ok, event.attempts])).toEqual([
+      [true, 1],
+      [true, 1],
+    ]);
+    expect(ends[1]?.callId).not.toBe(ends[0]?.callId);
+    expect(requests).toEqual(ends.map((event) => event.callId));
+  });
 });
 
 describe('iterateChatHistory', () => {

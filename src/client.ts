@@ -6,7 +6,7 @@ import type { SharedLimits } from './base/shared-limits.ts';
 import { ValidationError } from './errors/validation-error.ts';
 import { HOOK_NAMES, type MarketClientHooks } from './hooks.ts';
 import { type BusinessLimits, type CallSettings, createEngine } from './internal/engine.ts';
-import type { Operation } from './internal/operation.ts';
+import type { BusinessInput, Operation } from './internal/operation.ts';
 import { check } from './internal/operation-input.ts';
 import {
   checkBaseUrl,
@@ -280,7 +280,9 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     sharedLimits,
   });
   /** A public method: checks the options and the input (nothing is sent when either is wrong), then calls. */
-  function method<Input, Valid extends { businessId: number }, Result>(operation: Operation<Valid, Result>) {
+  function method<Input extends BusinessInput, Result, Valid extends BusinessInput>(
+    operation: Operation<Input, Result, Valid>,
+  ) {
     return async (input: Input, options: RequestOptions = {}): Promise<Result> => {
       const call = callSettings(options, defaults, operation.name);
       return engine.call(operation, operation.validate(input), call);
@@ -293,13 +295,6 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     redirect: 'manual',
     fetch: fetch ?? ((request: Request) => globalThis.fetch(request)),
   });
-
-  const getChatsPage = method<GetChatsInput, Parameters<typeof getChats.toRequest>[0], ChatsPage>(getChats);
-  const getHistoryPage = method<
-    GetChatHistoryInput,
-    Parameters<typeof getChatHistory.toRequest>[0],
-    ChatHistoryPage
-  >(getChatHistory);
 
   function iterateChats(
     input: IterateChatsInput,
@@ -358,19 +353,15 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
   }
 
   return {
-    createChat: method<CreateChatInput, Parameters<typeof createChat.toRequest>[0], CreateChatResult>(
-      createChat,
-    ),
-    getChats: getChatsPage,
+    createChat: method(createChat),
+    getChats: method(getChats),
     iterateChats,
-    getChat: method<GetChatInput, GetChatInput, GetChatInfoDTO>(getChat),
-    getChatHistory: getHistoryPage,
+    getChat: method(getChat),
+    getChatHistory: method(getChatHistory),
     iterateChatHistory,
-    getChatMessage: method<GetChatMessageInput, GetChatMessageInput, ChatMessageDTO>(getChatMessage),
-    sendMessageToChat: method<SendMessageToChatInput, SendMessageToChatInput, void>(sendMessageToChat),
-    sendFileToChat: method<SendFileToChatInput, Parameters<typeof sendFileToChat.toRequest>[0], void>(
-      sendFileToChat,
-    ),
+    getChatMessage: method(getChatMessage),
+    sendMessageToChat: method(sendMessageToChat),
+    sendFileToChat: method(sendFileToChat),
     get rateLimit() {
       return engine.lastRateLimit;
     },

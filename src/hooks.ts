@@ -1,7 +1,12 @@
 import type { MarketError } from './errors/market-error.ts';
 
-/** What every event names: the operation (e.g. `createChat`) and the business it was for. */
+/** What every event names: its call, the operation (e.g. `createChat`) and the business it was for. */
 export interface CallEvent {
+  /**
+   * The call the event belongs to: the same on every event of one call, different for every call in the
+   * process (a counter from 1, across clients). Each page of an iterator is a call of its own.
+   */
+  callId: number;
   operation: string;
   businessId: number;
 }
@@ -71,6 +76,21 @@ export interface FailureEvent extends CallEvent {
 }
 
 /**
+ * A call ended, whatever the outcome: fired exactly once per call, after its other events. A call starts
+ * once its input and options were accepted (a ValidationError of either rejects before any call starts).
+ */
+export interface CallEndEvent extends CallEvent {
+  /** Whether the call resolved. */
+  ok: boolean;
+  /** From the call to its result (slot queue, quota holds, retry waits and every attempt included). */
+  durationMs: number;
+  /** Requests sent by this call (0 when it ended before sending any). */
+  attempts: number;
+  /** What the call rejects with (an abort's reason included); absent when `ok`. */
+  error?: unknown;
+}
+
+/**
  * A 200 body the client read differs from the spec where the client does not depend on it (e.g.
  * `customer.name: ""`, a `createdAt` without a zone, `payload: []`): the value is passed through as it
  * came, and reported here. An item of a page without a usable id is left out and reported here too.
@@ -96,6 +116,7 @@ export interface MarketClientHooks {
   onHeld?: (event: HeldEvent) => void;
   onFailure?: (event: FailureEvent) => void;
   onDrift?: (event: DriftEvent) => void;
+  onCallEnd?: (event: CallEndEvent) => void;
 }
 
 export const HOOK_NAMES = [
@@ -106,16 +127,18 @@ export const HOOK_NAMES = [
   'onHeld',
   'onFailure',
   'onDrift',
+  'onCallEnd',
 ] as const satisfies ReadonlyArray<keyof MarketClientHooks>;
 
 function ignore(): void {}
 
-export function emit<Event>(hook: ((event: Event) => void) | undefined, event: Event): void {
-  // Stryker disable next-line ConditionalExpression: calling a missing hook throws a TypeError, which the catch below ignores just the same
+/** Calls `hook` with the event that `build` makes, built only when the hook is there. */
+export function emit<Event>(hook: ((event: Event) => void) | undefined, build: () => Event): void {
+  // Stryker disable next-line ConditionalExpression: only saves building the event; calling a missing hook throws a TypeError, which the catch below ignores just the same
   if (hook === undefined) return;
   try {
     // An async hook returns a promise: its rejection must not become an unhandled one either.
-    const result: unknown = hook(event);
+    const result: unknown = hook(build());
     if (result instanceof Promise) result.catch(ignore);
   } catch {
     // Deliberately ignored: see MarketClientHooks.

@@ -81,6 +81,7 @@ export {
 } from './guards.ts';
 export type {
   AttemptErrorEvent,
+  CallEndEvent,
   CallEvent,
   DriftEvent,
   FailureEvent,

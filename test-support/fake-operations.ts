@@ -1,8 +1,9 @@
 // Two small operations for engine tests: a `safe` read and a `write`, so that per-operation quotas and the
 // write retry policy can be tested apart from createChat.
+import { afterEach, beforeEach, vi } from 'vitest';
 import { type CallSettings, createEngine, type EngineSettings } from '../src/internal/engine.ts';
 import type { Operation } from '../src/internal/operation.ts';
-import { fakeApi, json, type Reply } from './fake-api.ts';
+import { fakeApi, json, type Reply, type SentRequest } from './fake-api.ts';
 
 export interface ThingInput {
   businessId: number;
@@ -74,4 +75,71 @@ export function fakeEngine(script: Reply | Reply[], settings: Partial<EngineSett
     ...settings,
   });
   return { engine, sent: api.sent };
+}
+
+// For the engine's tests, which run on fake timers from ENGINE_NOW (see useEngineClock).
+
+/** The fake clock's start in the engine's tests. */
+export const ENGINE_NOW = Date.parse('2026-11-25T12:00:00Z');
+
+/** Fake timers from ENGINE_NOW, and no jitter: backoff 500, 1000 ms; parallel-limit waits 13, 25 ms. */
+export function useEngineClock(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: ENGINE_NOW });
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+}
+
+/** Rate-limit headers: `remaining` calls left in a window that ends `untilMs` from ENGINE_NOW. */
+export function quota(remaining: number, untilMs: number): Record<string, string> {
+  return {
+    'X-RateLimit-Resource-Limit': '40',
+    'X-RateLimit-Resource-Remaining': String(remaining),
+    'X-RateLimit-Resource-Until': new Date(ENGINE_NOW + untilMs).toISOString(),
+  };
+}
+
+/** A reply that arrives `ms` after the request. */
+export function delayed(ms: number, reply: () => Response): Reply {
+  return () => new Promise((resolve) => setTimeout(() => resolve(reply()), ms));
+}
+
+/** A server that never answers. */
+export const hang: Reply = () => new Promise<Response>(() => {});
+
+/** When each request was sent, in ms from ENGINE_NOW. */
+export function offsets(sent: SentRequest[]): number[] {
+  return sent.map((request) => request.at - ENGINE_NOW);
+}
+
+/** Each request as `operation businessId @ms-from-ENGINE_NOW`. */
+export function routes(sent: SentRequest[]): string[] {
+  return sent.map((request) => {
+    const { operation, businessId } = routeOf(request);
+    return `${operation} ${businessId} @${request.at - ENGINE_NOW}`;
+  });
+}
+
+/** A promise's value or error, without rejecting. */
+export function settle<T>(promise: Promise<T>) {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+/** What fetch rejects with when the connection is refused. */
+export function refused(): Error {
+  const cause = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' });
+  return new TypeError('fetch failed', { cause });
+}
+
+/** What fetch rejects with when the connection is reset. */
+export function reset(): Error {
+  const cause = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+  return new TypeError('fetch failed', { cause });
 }

@@ -18,7 +18,22 @@ export type ReadResult<Result> = { ok: true; value: Result } | { ok: false; prob
  */
 export type ReportDrift = (path: string, expected: string, got: unknown) => void;
 
-export interface Operation<Valid extends { businessId: number }, Result> {
+/** What every operation's input has: the business it is for. */
+export interface BusinessInput {
+  businessId: number;
+}
+
+/** Type only, never set at run time: marks the input type an operation's caller passes. */
+declare const callerInput: unique symbol;
+
+/**
+ * An operation that takes `Input` from its caller and gives `Result`; `Valid` is the input as `validate`
+ * returns it (the same as Input unless validation normalises it). client.ts derives each method's type
+ * from these.
+ */
+export interface Operation<Input extends BusinessInput, Result, Valid extends BusinessInput = Input> {
+  /** Never set: carries `Input` for the type of the client's method (validate checks its input as unknown). */
+  readonly [callerInput]?: Input;
   /** Yandex's operationId, e.g. `createChat`: names the quota and appears in every error message. */
   readonly name: string;
   readonly method: 'get' | 'post';

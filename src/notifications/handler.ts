@@ -178,7 +178,7 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
     });
     if (!accepted.ok) {
       const { status, type, message, headers } = accepted;
-      emit(hooks.onRefused, { status, type, message, remoteAddress: info.remoteAddress });
+      emit(hooks.onRefused, () => ({ status, type, message, remoteAddress: info.remoteAddress }));
       return errorAnswer(status, type, message, headers);
     }
 
@@ -195,20 +195,25 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
       key,
       (signal) => callback(notification, { key, signal, remoteAddress }),
       budget,
-      (error) => emit(hooks.onError, { error, notification, key, timedOut: true }),
+      (error) => emit(hooks.onError, () => ({ error, notification, key, timedOut: true })),
     );
     switch (delivery.outcome) {
       case 'handled':
         return okAnswer(name, version, receivedAt);
       case 'duplicate':
-        emit(hooks.onDuplicate, { notification, key });
+        emit(hooks.onDuplicate, () => ({ notification, key }));
         return duplicateAnswer === 'ok'
           ? okAnswer(name, version, receivedAt)
           : errorAnswer(400, 'DUPLICATED_EVENT', `${key} was already handled`);
       case 'busy':
         return errorAnswer(500, 'UNKNOWN', 'the notification is being handled; send it again later');
       case 'failed':
-        emit(hooks.onError, { error: delivery.error, notification, key, timedOut: delivery.timedOut });
+        emit(hooks.onError, () => ({
+          error: delivery.error,
+          notification,
+          key,
+          timedOut: delivery.timedOut,
+        }));
         return errorAnswer(
           500,
           'UNKNOWN',

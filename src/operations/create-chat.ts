@@ -20,7 +20,7 @@ export type CreateChatResult = CreateChatResultDTO;
  * `POST /v2/businesses/{businessId}/chats/new`: a new chat about an order or a return, or the one created
  * before for it. Repeating the call returns the same chat, so every retryable failure is retried.
  */
-export const createChat: Operation<ValidCreateChatInput, CreateChatResult> = {
+export const createChat: Operation<CreateChatInput, CreateChatResult, ValidCreateChatInput> = {
   name: 'createChat',
   method: 'post',
   path: '/v2/businesses/{businessId}/chats/new',

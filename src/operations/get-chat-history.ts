@@ -39,7 +39,7 @@ interface ValidGetChatHistoryInput {
 const rules = operationRules.getChatHistory;
 
 /** `POST /v2/businesses/{businessId}/chats/history?chatId=`: one page of a chat's messages. A read. */
-export const getChatHistory: Operation<ValidGetChatHistoryInput, ChatHistoryPage> = {
+export const getChatHistory: Operation<GetChatHistoryInput, ChatHistoryPage, ValidGetChatHistoryInput> = {
   name: 'getChatHistory',
   method: rules.method,
   path: rules.path,

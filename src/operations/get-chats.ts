@@ -32,7 +32,7 @@ interface ValidGetChatsInput {
 const rules = operationRules.getChats;
 
 /** `POST /v2/businesses/{businessId}/chats`: one page of the business's chats. A read. */
-export const getChats: Operation<ValidGetChatsInput, ChatsPage> = {
+export const getChats: Operation<GetChatsInput, ChatsPage, ValidGetChatsInput> = {
   name: 'getChats',
   method: rules.method,
   path: rules.path,

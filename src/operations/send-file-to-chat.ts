@@ -37,7 +37,7 @@ const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=(?:[\w!#$
  * `POST /v2/businesses/{businessId}/chats/file/send?chatId=`: a file the customer sees, as
  * multipart/form-data with one part, `file`. A write: sent again only when the API surely did not act.
  */
-export const sendFileToChat: Operation<ValidSendFileToChatInput, void> = {
+export const sendFileToChat: Operation<SendFileToChatInput, void, ValidSendFileToChatInput> = {
   name: 'sendFileToChat',
   method: rules.method,
   path: rules.path,
