@@ -1,5 +1,5 @@
 // The documented Fastify 5 mount against the real framework: toFastifyHandler behind Fastify's JSON parser.
-import Fastify from 'fastify';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createNotificationHandler } from './handler.ts';
 import { toFastifyHandler } from './index.ts';
@@ -58,7 +58,7 @@ describe('a body with a __proto__ or constructor.prototype key', () => {
     `{"notificationType":"ORDER_CREATED","orderId":1,"constructor":{"prototype":{"admin":true}}}`,
   ];
 
-  async function mounted(options: Parameters<typeof Fastify>[0]) {
+  async function mounted(options: FastifyServerOptions) {
     const onOther = vi.fn();
     const server = Fastify(options);
     server.post(
