@@ -18,7 +18,7 @@ import {
   type NotificationsProxy,
   startNotificationsProxy,
 } from './notifications-proxy.ts';
-import { loadSpec, requestExamples } from './spec.ts';
+import { loadSpec, requestExamples, specOperation } from './spec.ts';
 
 type Json = Record<string, unknown>;
 const spec = loadSpec(NOTIFICATIONS_SPEC);
@@ -57,6 +57,8 @@ function handler(options: Partial<NotificationHandlerOptions> = {}) {
 }
 
 let proxy: NotificationsProxy;
+/** The codes the Prism proxy part below checks; the others are checked by calling the handler directly. */
+const THROUGH_PROXY = [200, 400, 500];
 
 beforeAll(async () => {
   proxy = await startNotificationsProxy();
@@ -150,6 +152,14 @@ describe('refusals, calling the handler directly', () => {
   const message = examples.find(({ name }) => name === 'chatMessageSent')?.value as Json | undefined;
   const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
     new Request('http://localhost/notification', { method: 'POST', headers, body });
+  // A body whose first byte comes and the rest never does.
+  const dripping = () =>
+    new Request('http://localhost/notification', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('{')) }),
+      duplex: 'half',
+    } as RequestInit);
   const cases: [string, () => Promise<Response>, number][] = [
     ['a field missing', () => handler()(post(JSON.stringify({ ...message, chatId: undefined }))), 400],
     ['not JSON', () => handler()(post('{')), 400],
@@ -160,12 +170,20 @@ describe('refusals, calling the handler directly', () => {
       415,
     ],
     ['an oversized body', () => handler({ maxBodyBytes: 16 })(post(JSON.stringify(message))), 413],
+    ['a body that drips', () => handler({ bodyTimeoutMs: 20 })(dripping()), 408],
     [
       'a sender outside Yandex',
       () => handler({ senderCheck: {} })(post(JSON.stringify(message)), { remoteAddress: '203.0.113.7' }),
       403,
     ],
   ];
+
+  it('every response code of notifications.yaml is checked in this file', () => {
+    const checked = new Set([...THROUGH_PROXY, ...cases.map(([, , status]) => status)]);
+    expect([...checked].map(String).sort()).toEqual(
+      [...specOperation(spec, 'sendNotification').codes].sort(),
+    );
+  });
 
   it.each(cases)('%s: answered as the spec declares for its status', async (_, send, status) => {
     received.length = 0;

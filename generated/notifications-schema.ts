@@ -16,9 +16,10 @@ export interface paths {
          *     failure. Yandex waits 10 seconds (1 second for `PING`); a slower answer counts as 500 and the
          *     notification is delivered again.
          *
-         *     The 403, 405, 413 and 415 answers are what the seller's handler gives requests that are not
-         *     Yandex's notifications (a sender outside Yandex's networks, another method, an oversized
-         *     body, another content type); Yandex itself never causes them.
+         *     The 403, 405, 408, 413 and 415 answers are what the seller's handler gives requests that are
+         *     not Yandex's notifications (a sender outside Yandex's networks, another method, a body that
+         *     does not arrive in time, an oversized body, another content type); Yandex itself never
+         *     causes them.
          */
         post: operations["sendNotification"];
         delete?: never;
@@ -222,6 +223,18 @@ export interface operations {
                 headers: {
                     /** @description The only method the endpoint accepts. */
                     Allow?: "POST";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendNotificationErrorResponse"];
+                };
+            };
+            /**
+             * @description The body did not arrive whole within the handler's time limit (a body that drips); the
+             *     rest was not read.
+             */
+            408: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,5 +1,6 @@
 import { UnexpectedResponseError } from '../errors/unexpected-response-error.ts';
 import type { CallSettings } from './engine.ts';
+import type { Redactor } from './redact.ts';
 
 /** Every item of a paged list, page after page; `for await` it, `break` to stop (nothing more is sent). */
 export interface PageIterator<Item> extends AsyncIterable<Item> {
@@ -14,7 +15,8 @@ export interface PageIterator<Item> extends AsyncIterable<Item> {
  * Follows `nextPageToken` until a page has none. Each page is one call with the call's `timeoutMs`,
  * `maxRetries` and `deadlineMs`: the time the caller spends on the items between pages counts against
  * none of them. The signal covers the whole iteration. A token seen before ends it with an
- * UnexpectedResponseError instead of looping forever.
+ * UnexpectedResponseError instead of looping forever; the token in its message goes through `redactor`,
+ * as everything built from a response does (the server could echo the credential).
  */
 export function paginate<Page extends { nextPageToken: string | undefined }, Item>(
   operation: string,
@@ -22,6 +24,7 @@ export function paginate<Page extends { nextPageToken: string | undefined }, Ite
   firstToken: string | undefined,
   fetchPage: (pageToken: string | undefined, call: CallSettings) => Promise<Page>,
   itemsOf: (page: Page) => readonly Item[],
+  redactor: Pick<Redactor, 'text'>,
 ): PageIterator<Item> {
   let current = firstToken;
   return {
@@ -40,7 +43,7 @@ export function paginate<Page extends { nextPageToken: string | undefined }, Ite
         if (seen.has(next) || next === firstToken) {
           throw new UnexpectedResponseError(
             operation,
-            `page token ${JSON.stringify(next)} came back a second time: the iteration stops instead of looping`,
+            `page token ${redactor.text(JSON.stringify(next))} came back a second time: the iteration stops instead of looping`,
             { status: 200, headers: new Headers() },
           );
         }

@@ -10,7 +10,8 @@ export type Delivery =
   | { outcome: 'duplicate' }
   /** Another run holds the key's claim and did not succeed within this delivery's budget. */
   | { outcome: 'busy' }
-  | { outcome: 'failed'; error: unknown; timedOut: boolean };
+  /** `waitedOnAnother`: the run that failed (or is late) is another delivery's, which reports it. */
+  | { outcome: 'failed'; error: unknown; timedOut: boolean; waitedOnAnother?: true };
 
 export interface Deliverer {
   /**
@@ -101,8 +102,9 @@ export function createDeliverer(
         // The run in this process, if any, may still succeed within this delivery's budget.
         const running = inFlight.get(key);
         if (running === undefined) return { outcome: 'busy' };
+        // Its failure or slowness is reported by the delivery that ran it, once, not again by each waiter.
         const waited = await settle(running, timeoutMs);
-        return waited.outcome === 'handled' ? { outcome: 'duplicate' } : waited;
+        return waited.outcome === 'handled' ? { outcome: 'duplicate' } : { ...waited, waitedOnAnother: true };
       }
       const abort = new AbortController();
       const task = (async () => {

@@ -58,7 +58,9 @@ export interface RefusalEvent {
 
 /** Observers; a hook that throws is ignored, it never changes an answer. */
 export interface NotificationHooks {
-  /** A callback threw, rejected or ran out of time: the answer was 500 UNKNOWN. */
+  /** A callback threw, rejected or ran out of time: the answer was 500 UNKNOWN. Once per run of a callback
+   *  (and once more for a failure after its timeout): a redelivery that waited on that run answers 500 too,
+   *  without another report. */
   onError?(event: NotificationErrorEvent): void;
   /** A request was refused (400, 403, 405, 408, 413, 415) before any callback ran. */
   onRefused?(event: RefusalEvent): void;
@@ -208,12 +210,14 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
       case 'busy':
         return errorAnswer(500, 'UNKNOWN', 'the notification is being handled; send it again later');
       case 'failed':
-        emit(hooks.onError, () => ({
-          error: delivery.error,
-          notification,
-          key,
-          timedOut: delivery.timedOut,
-        }));
+        if (delivery.waitedOnAnother !== true) {
+          emit(hooks.onError, () => ({
+            error: delivery.error,
+            notification,
+            key,
+            timedOut: delivery.timedOut,
+          }));
+        }
         return errorAnswer(
           500,
           'UNKNOWN',

@@ -64,13 +64,30 @@ describe('sendNotification', () => {
     });
   });
 
+  it("checks a 408 answer against the spec's 408 (a body that did not arrive in time)", async () => {
+    const answer = (body: unknown) =>
+      serve((_request, response) => {
+        response.writeHead(408, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(body));
+      });
+    const refused = { error: { type: 'WRONG_EVENT_FORMAT', message: 'body did not arrive within 5000 ms' } };
+    expect(await sendNotification(await answer(refused), event)).toMatchObject({
+      status: 408,
+      violations: [],
+    });
+    server?.close();
+    expect((await sendNotification(await answer({ late: true }), event)).violations).toEqual([
+      "body (root) must have required property 'error'",
+    ]);
+  });
+
   it('reports a status the spec does not allow, and no answer in time', async () => {
     const url = await serve((_request, response) => {
       response.writeHead(202);
       response.end();
     });
     expect((await sendNotification(url, event)).violations).toEqual([
-      'status 202 is not one the spec allows (200, 400, 403, 405, 413, 415, 500)',
+      'status 202 is not one the spec allows (200, 400, 403, 405, 408, 413, 415, 500)',
     ]);
     const slow = await serve(() => undefined);
     expect((await sendNotification(slow, event, { timeoutMs: 50 })).violations).toEqual([
