@@ -74,6 +74,37 @@ describe('createSendRequest, as openapi-fetch client.request', () => {
     );
   });
 
+  it('leaves out missing query values and keeps a path template without its value, as openapi-fetch', async () => {
+    const odd = {
+      path: { businessId: 0, extra: 'not in the path' },
+      query: { a: undefined, b: null, c: 0, d: 'ü/?#&=', e: true, f: '' },
+    };
+    const { ours, theirs } = await both(
+      'get',
+      '/v2/businesses/{businessId}/chats/{chatId}',
+      { params: odd, Request: PlainRequest },
+      () => new Response('{"status":"OK"}', { status: 200 }),
+    );
+    expect(ours).toEqual(theirs);
+    expect((ours as { requests: Seen[] }).requests[0]?.url).toBe(
+      'https://api.example.test/v2/businesses/0/chats/%7BchatId%7D?c=0&d=%C3%BC%2F%3F%23%26%3D&e=true&f=',
+    );
+  });
+
+  it('sends no query string when there is no query value', async () => {
+    const none = { path: { businessId: 'a b' }, query: { a: undefined } };
+    const { ours, theirs } = await both(
+      'get',
+      '/v2/businesses/{businessId}/chat',
+      { params: none, Request: PlainRequest },
+      () => new Response('{}'),
+    );
+    expect(ours).toEqual(theirs);
+    expect((ours as { requests: Seen[] }).requests[0]?.url).toBe(
+      'https://api.example.test/v2/businesses/a%20b/chat',
+    );
+  });
+
   it('a multipart body: a real Request, its Content-Type left to the form', async () => {
     const form = new FormData();
     form.append('file', new Blob(['x'], { type: 'text/plain' }), 'a.txt');

@@ -4,10 +4,9 @@
 // main entry needs it only for the typed `raw` client.
 import {
   createFinalURL,
-  createQuerySerializer,
   defaultBodySerializer,
-  defaultPathSerializer,
   removeTrailingSlash,
+  serializePrimitiveParam,
 } from 'openapi-fetch';
 
 /** What the engine passes for one request: openapi-fetch's params, body, fetch and Request class. */
@@ -26,7 +25,25 @@ export type SendRequest = (
   init: SendInit,
 ) => Promise<{ data?: string | undefined; error?: unknown; response: Response }>;
 
-const querySerializer = createQuerySerializer();
+/**
+ * openapi-fetch's default query serializer for what the spec's query parameters can be: primitives (the
+ * generator refuses a spec whose query or path parameter is an array or object). Missing values are left out.
+ */
+function querySerializer(query: Record<string, unknown>): string {
+  const search: string[] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null) search.push(serializePrimitiveParam(name, value as string));
+  }
+  return search.join('&');
+}
+
+/** openapi-fetch's default path serializer for `{name}` (simple style) and primitive values. */
+function pathSerializer(path: string, values: Record<string, unknown>): string {
+  return path.replace(/\{([^{}]+)\}/g, (template, name: string) => {
+    const value = values[name];
+    return value === undefined || value === null ? template : encodeURIComponent(value as string);
+  });
+}
 
 /** A sender like `createClient({ baseUrl, headers, redirect: 'manual' }).request` with `parseAs: 'text'`. */
 export function createSendRequest(baseUrl: string, baseHeaders: Record<string, string>): SendRequest {
@@ -46,7 +63,7 @@ export function createSendRequest(baseUrl: string, baseHeaders: Record<string, s
       // A missing query is read as none, as in openapi-fetch's own request.
       params: params as Parameters<typeof createFinalURL>[1]['params'],
       querySerializer,
-      pathSerializer: defaultPathSerializer,
+      pathSerializer,
     });
     const upper = method.toUpperCase();
     const init = { redirect: 'manual', method: upper, body: serialized, headers } as RequestInit & {
