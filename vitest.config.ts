@@ -46,6 +46,9 @@ export default defineConfig({
             : [...configDefaults.exclude, 'contract-tests/live.test.ts'],
           // One Prism for the whole suite (mock, or validating proxy in live mode), stopped afterwards.
           globalSetup: ['contract-tests/global-setup.ts'],
+          // The files only read what they share (the spec, Prism's address) and keep their state in their
+          // own recorder: one module graph per worker spares each file re-importing the client and the spec.
+          isolate: false,
           testTimeout: 20_000,
         },
       },
