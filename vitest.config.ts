@@ -15,9 +15,17 @@ const runsContract = projectArgs.length === 0 || projectArgs.includes('contract'
 
 export default defineConfig({
   test: {
-    ...(junitPath && runsContract
-      ? { reporters: ['default', ['junit', { outputFile: junitPath, suiteName: 'contract' }]] }
-      : {}),
+    // Most test files wait on child processes (tsc, npm, Prism, redis-server) or on the network, not on the
+    // CPU: on a 2-core machine vitest's default (cores - 1 = one worker) ran them one at a time.
+    maxWorkers: 3,
+    // The slowest files are printed after every run, so that where the time goes stays visible.
+    reporters: [
+      'default',
+      './scripts/lib/slowest-files-reporter.ts',
+      ...(junitPath && runsContract
+        ? [['junit', { outputFile: junitPath, suiteName: 'contract' }] as ['junit', Record<string, unknown>]]
+        : []),
+    ],
     projects: [
       {
         test: {
@@ -38,6 +46,9 @@ export default defineConfig({
             : [...configDefaults.exclude, 'contract-tests/live.test.ts'],
           // One Prism for the whole suite (mock, or validating proxy in live mode), stopped afterwards.
           globalSetup: ['contract-tests/global-setup.ts'],
+          // The files only read what they share (the spec, Prism's address) and keep their state in their
+          // own recorder: one module graph per worker spares each file re-importing the client and the spec.
+          isolate: false,
           testTimeout: 20_000,
         },
       },

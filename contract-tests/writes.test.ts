@@ -10,7 +10,8 @@ import { DRIVERS, type OperationDriver } from './operations.ts';
 
 const recorder = useRecorder();
 type RetryEvent = Parameters<NonNullable<MarketClientHooks['onRetry']>>[0];
-const TIMEOUT_MS = 300;
+// Short: the lost answer is held until the client gives up (below), so any timeout makes it late.
+const TIMEOUT_MS = 100;
 
 /** What undici throws when the network fails: `fetch failed` with the system error as its cause. */
 function networkFailure(code: string): TypeError {
@@ -18,8 +19,9 @@ function networkFailure(code: string): TypeError {
 }
 
 /**
- * Prism gets the request and answers; the answer is then lost as `lose` says. Prism's copy of the request
- * does not follow the client's abort, so it arrives even when the mock is slower than timeoutMs;
+ * Prism gets the request and answers; the answer is then lost as `lose` says ('late': given only after the
+ * client's timeout aborted the request). Prism's copy of the request does not follow the client's abort,
+ * so it arrives even when the mock is slower than timeoutMs;
  * `delivered` settles once Prism's answers are recorded.
  */
 function losingAnswers(recorder: Recorder, lose: 'late' | 'reset') {
@@ -30,7 +32,11 @@ function losingAnswers(recorder: Recorder, lose: 'late' | 'reset') {
     delivered.push(reaching);
     const response = await reaching;
     if (lose === 'reset') throw networkFailure('ECONNRESET');
-    await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 3));
+    // Late for sure: held until the client's timeout has aborted the request.
+    await new Promise((resolve) => {
+      if (request.signal.aborted) resolve(undefined);
+      else request.signal.addEventListener('abort', resolve, { once: true });
+    });
     return response;
   };
   return { fetch, delivered: () => Promise.all(delivered) };
