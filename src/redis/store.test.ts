@@ -71,13 +71,17 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
 
   it('keeps at most 4 requests in flight for a business across three clients, each of which allows 4', async () => {
     const api = fakeApi(25);
-    const clients = [store(), store(), store()].map((s) => client(s, api.fetch));
+    // A Redis slowed past the timeout by a loaded machine would mean per-process limits (4 each): not tested here.
+    const seen: Error[] = [];
+    const shared = () => store({ commandTimeoutMs: 5_000, onError: (error: Error) => seen.push(error) });
+    const clients = [shared(), shared(), shared()].map((s) => client(s, api.fetch));
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) => createChat(clients[i % 3] as ReturnType<typeof client>, i)),
     );
     expect(results).toHaveLength(30);
     expect(api.seen.sent).toBe(30);
     expect(api.seen.maxInFlight).toBe(4);
+    expect(seen).toEqual([]);
   });
 
   it('gives a lost replica’s slots back after the lease, and not before', async () => {
@@ -205,30 +209,6 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
     await a.duplicates.commit('ev-2', 'slow');
     expect(await b.duplicates.claim('ev-2', 5000, 'third')).toBe('done');
     expect(await admin.pttl('t:dup:ev-2')).toBeGreaterThan(6 * 24 * 3600 * 1000);
-  });
-
-  it('TODO after the notif merge: two notification handlers share store.duplicates (claims)', async () => {
-    // Until createNotificationHandler takes a ClaimingDuplicateStore, two "handlers" run the same steps on
-    // the store's claim API: claim, run the callback, commit or release.
-    const [a, b] = [store(), store()];
-    let runs = 0;
-    const deliver = async (s: RedisStore, owner: string, fail: boolean) => {
-      const state = await s.duplicates.claim('ev-3', 5000, owner);
-      if (state !== 'new') return state;
-      runs++;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      if (fail) {
-        await s.duplicates.release('ev-3', owner);
-        return 'failed';
-      }
-      await s.duplicates.commit('ev-3', owner);
-      return 'handled';
-    };
-    const first = await Promise.all([deliver(a, 'a1', true), deliver(b, 'b1', true)]);
-    expect(first.sort()).toEqual(['failed', 'running']);
-    expect(await deliver(b, 'b2', false)).toBe('handled');
-    expect(await deliver(a, 'a2', false)).toBe('done');
-    expect(runs).toBe(2);
   });
 
   it('falls back to per-process limits when Redis dies mid-burst, reports it once, and shares again after a restart', async () => {
