@@ -300,7 +300,7 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
     });
     expect(stdout).toBe('closed\n');
     expect(code).toBe(0);
-  });
+  }, 20_000); // starting a tsx child takes seconds on a loaded machine; the child itself is bounded by 15 s
 
   it('refuses bad options with the field named', () => {
     expect(() => createRedisStore({})).toThrow(/url give exactly one of url and client/);
