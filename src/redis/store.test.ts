@@ -286,7 +286,7 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
     };
     const contentOf = async (key: string): Promise<string> => {
       const type = await admin.type(key);
-      if (type === 'zset') return JSON.stringify(await admin.zrange(key, 0, -1));
+      if (type === 'zset') return JSON.stringify(await admin.zrange(key, '0', '-1'));
       if (type === 'list') return JSON.stringify(await admin.lrange(key, 0, -1));
       if (type === 'hash') return JSON.stringify(await admin.hgetall(key));
       return String(await admin.get(key));
