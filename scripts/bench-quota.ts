@@ -231,7 +231,7 @@ async function replicaTables(): Promise<boolean> {
         .join(' ')})`,
     );
     console.log(
-      `${'scenario'.padEnd(34)}${['succeeded', 'failed', 'refused', 'wall ms', 'ideal ms', 'wall/ideal'].map((h) => h.padStart(11)).join('')}  verdict`,
+      `${'scenario'.padEnd(34)}${['succeeded', 'failed', 'refused', 'wall ms', 'ideal ms', 'wall/ideal', 'load 1m'].map((h) => h.padStart(11)).join('')}  verdict`,
     );
     const scenarios: Array<{ r: number; n: number; store: boolean; killAtMs?: number }> = [];
     for (const store of [false, true]) {
@@ -255,7 +255,11 @@ async function replicaTables(): Promise<boolean> {
             ].filter(Boolean);
       missed ||= misses !== undefined && misses.length > 0;
       const label = `R=${r}, N=${n}, ${store ? 'Redis store' : 'no store'}${killAtMs ? ', Redis killed at 1.5 s' : ''}`;
-      const cells = [f.succeeded, f.failed, f.refused, fmt(f.wallMs, 0), ideal, fmt(ratio, 2)].map(String);
+      // The 1-minute load average as the scenario ended: on a shared machine, the figures mean little without it.
+      const load = fmt(loadavg()[0] ?? 0, 2);
+      const cells = [f.succeeded, f.failed, f.refused, fmt(f.wallMs, 0), ideal, fmt(ratio, 2), load].map(
+        String,
+      );
       const verdict =
         misses === undefined ? '' : misses.length === 0 ? 'PASS' : `FAIL (${misses.join(', ')})`;
       console.log(`${label.padEnd(34)}${cells.map((c) => c.padStart(11)).join('')}  ${verdict}`);

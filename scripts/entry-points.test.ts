@@ -3,10 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RELATIVE_IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g;
+// `import type` / `export type` lines are skipped: TypeScript erases them, so they load nothing at run time.
+const RELATIVE_IMPORT = /(?:^|\n)\s*(?:import|export)(?!\s+type\b)\b[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g;
 
 /** Every module `entry` reaches through relative imports and re-exports, as paths from the repository root. */
 function reachable(entry: string): string[] {
@@ -54,6 +56,22 @@ describe('entry points', () => {
     const modules = reachable('src/redis/index.ts');
     expect(modules).toContain('src/redis/redis-limits.ts');
     expect(modules.filter((file) => /notification|client\.ts/.test(file))).toEqual([]);
+  });
+
+  it('the ./redis bundle holds no notifications module (its imports of their types are erased)', async () => {
+    const result = await build({
+      entryPoints: [resolve(ROOT, 'src/redis/index.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      external: ['ioredis'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs).toContain('src/redis/redis-claims.ts');
+    expect(inputs.filter((file) => /notification/.test(file))).toEqual([]);
   });
 
   it('src/notifications/index.ts reaches no client code', () => {

@@ -1,6 +1,7 @@
 // The Redis store's fallback while Redis cannot be used: claims with leases in this process only.
-// (The notifications entry gets its own in-process claim store with issue 15; the lead may merge the two.)
-import type { ClaimState } from './redis-claims.ts';
+// Not the notifications' createMemoryDuplicateStore: ./redis must not load notification runtime code, and
+// this one forgets a done key after duplicateTtlMs, as the Redis key does (that one keeps the last N keys).
+import type { ClaimState } from '../notifications/duplicates.ts';
 
 type Entry = { owner: string; until: number } | { done: number };
 

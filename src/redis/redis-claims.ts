@@ -2,17 +2,11 @@
 // and released atomically (Lua), so that an event's callback runs once across every replica while its
 // claim holds. While Redis cannot be used, the same calls go to an in-process claim store: dedupe then
 // holds within each process only, as without the store.
+import type { ClaimingDuplicateStore, ClaimState } from '../notifications/duplicates.ts'; // type only: erased
 import { DOWN, type Link, script } from './link.ts';
 import { MemoryClaims } from './memory-claims.ts';
 
-// same shape as ClaimingDuplicateStore in notifications/duplicates.ts (merged later)
-export type ClaimState = 'new' | 'running' | 'done';
-// same shape as ClaimingDuplicateStore in notifications/duplicates.ts (merged later)
-export interface ClaimingDuplicateStore {
-  claim(key: string, ttlMs: number, owner: string): ClaimState | Promise<ClaimState>;
-  commit(key: string, owner: string): void | Promise<void>;
-  release(key: string, owner: string): void | Promise<void>;
-}
+export type { ClaimingDuplicateStore, ClaimState };
 
 /** A key's value: `done`, or `claim:<owner>` while a run holds it (the key's TTL is the lease). */
 const CLAIM = script(`
