@@ -1,7 +1,7 @@
 // The Redis store's fallback while Redis cannot be used: claims with leases in this process only.
 // Not the notifications' createMemoryDuplicateStore: ./redis must not load notification runtime code, and
 // this one forgets a done key after duplicateTtlMs, as the Redis key does (that one keeps the last N keys).
-import type { ClaimState } from '../notifications/duplicates.ts';
+import type { ClaimState } from '../base/claims.ts';
 
 type Entry = { owner: string; until: number } | { done: number };
 

@@ -2,7 +2,7 @@
 // and released atomically (Lua), so that an event's callback runs once across every replica while its
 // claim holds. While Redis cannot be used, the same calls go to an in-process claim store: dedupe then
 // holds within each process only, as without the store.
-import type { ClaimingDuplicateStore, ClaimState } from '../notifications/duplicates.ts'; // type only: erased
+import type { ClaimingDuplicateStore, ClaimState } from '../base/claims.ts'; // type only: erased
 import { DOWN, type Link, script } from './link.ts';
 import { MemoryClaims } from './memory-claims.ts';
 
