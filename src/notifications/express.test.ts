@@ -3,16 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHAT_MESSAGE as MESSAGE } from '../../test-support/notifications.ts';
 import { createNotificationHandler } from './handler.ts';
 import { toNodeListener } from './node-listener.ts';
-
-const MESSAGE = {
-  notificationType: 'CHAT_MESSAGE_SENT',
-  chatId: 987654321,
-  messageId: '5123456001',
-  businessId: 123456,
-  sentAt: '2026-11-25T19:42:17.512Z',
-};
 
 const callback = vi.fn();
 let server: Server;

@@ -1,16 +1,9 @@
 // The documented Fastify 5 mount against the real framework: toFastifyHandler behind Fastify's JSON parser.
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHAT_MESSAGE as MESSAGE } from '../../test-support/notifications.ts';
 import { createNotificationHandler } from './handler.ts';
 import { toFastifyHandler } from './index.ts';
-
-const MESSAGE = {
-  notificationType: 'CHAT_MESSAGE_SENT',
-  chatId: 987654321,
-  messageId: '5123456001',
-  businessId: 123456,
-  sentAt: '2026-11-25T19:42:17.512Z',
-};
 
 const callback = vi.fn();
 const app = Fastify();

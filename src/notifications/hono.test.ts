@@ -3,15 +3,8 @@ import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHAT_MESSAGE as MESSAGE } from '../../test-support/notifications.ts';
 import { createNotificationHandler } from './handler.ts';
-
-const MESSAGE = {
-  notificationType: 'CHAT_MESSAGE_SENT',
-  chatId: 987654321,
-  messageId: '5123456001',
-  businessId: 123456,
-  sentAt: '2026-11-25T19:42:17.512Z',
-};
 
 const callback = vi.fn();
 let server: ServerType;

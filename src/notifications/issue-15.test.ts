@@ -1,23 +1,9 @@
 // Issue 15's notification items: bounded keys, deep nesting, stuck callbacks (claims with a lease), TRACE.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CHAT_MESSAGE as MESSAGE, postNotification as post } from '../../test-support/notifications.ts';
 import { createMemoryDuplicateStore, notificationKey } from './duplicates.ts';
 import { createNotificationHandler, type NotificationHandlerOptions } from './handler.ts';
 import { toNodeListener } from './node-listener.ts';
-
-const MESSAGE = {
-  notificationType: 'CHAT_MESSAGE_SENT',
-  chatId: 987654321,
-  messageId: '5123456001',
-  businessId: 123456,
-  sentAt: '2026-11-25T19:42:17.512Z',
-};
-
-const post = (body: string) =>
-  new Request('http://localhost/notification', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
 
 const handler = (options: Partial<NotificationHandlerOptions> = {}) =>
   createNotificationHandler({ name: 'shop', version: '1', on: {}, ...options });

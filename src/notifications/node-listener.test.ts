@@ -3,16 +3,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CHAT_MESSAGE as MESSAGE } from '../../test-support/notifications.ts';
 import { createNotificationHandler, type NotificationHandlerOptions } from './handler.ts';
 import { type NodeRequestLike, toFetchRequest, toNodeListener } from './node-listener.ts';
-
-const MESSAGE = {
-  notificationType: 'CHAT_MESSAGE_SENT',
-  chatId: 987654321,
-  messageId: '5123456001',
-  businessId: 123456,
-  sentAt: '2026-11-25T19:42:17.512Z',
-};
 
 let server: Server | undefined;
 

@@ -1,22 +1,11 @@
 // A redelivery that waits on a run of the same event in this process: the run's failure (in time or late)
 // is reported to onError once, by the delivery that ran it, not once more per redelivery that waited.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CHAT_MESSAGE as MESSAGE, postNotification } from '../../test-support/notifications.ts';
 import { CallbackTimeoutError } from './deliver.ts';
 import { createNotificationHandler } from './handler.ts';
 
-const MESSAGE = {
-  notificationType: 'CHAT_MESSAGE_SENT',
-  chatId: 987654321,
-  messageId: '5123456001',
-  businessId: 123456,
-  sentAt: '2026-11-25T19:42:17.512Z',
-};
-const post = () =>
-  new Request('http://localhost/notification', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(MESSAGE),
-  });
+const post = () => postNotification(JSON.stringify(MESSAGE));
 
 afterEach(() => {
   vi.useRealTimers();

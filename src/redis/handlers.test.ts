@@ -2,6 +2,7 @@
 // duplicates (two stores on the same Redis and prefix): an event's callback runs once across both.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postNotification as post } from '../../test-support/notifications.ts';
 import { type RedisServer, redisTestsRun, startRedisServer } from '../../test-support/redis-server.ts';
 import { createNotificationHandler, type NotificationHandler } from '../notifications/index.ts';
 import { createRedisStore, type RedisStore } from './index.ts';
@@ -13,13 +14,6 @@ const message = (messageId: string) =>
     messageId,
     businessId: 123456,
     sentAt: '2026-11-25T19:42:17.512Z',
-  });
-
-const post = (body: string) =>
-  new Request('http://localhost/notification', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
   });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
