@@ -20,7 +20,6 @@ import {
   checkToken,
 } from './internal/options.ts';
 import { type PageIterator, paginate } from './internal/paginate.ts';
-import { createRedactor, credentialOf } from './internal/redact.ts';
 import { type CreateChatInput, type CreateChatResult, createChat } from './operations/create-chat.ts';
 import { type GetChatInput, getChat } from './operations/get-chat.ts';
 import {
@@ -234,8 +233,6 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
   }
   checkKnownKeys(options, CLIENT_OPTIONS, 'createMarketClient');
   const headers = credentialHeaders(options);
-  // The same redaction the engine applies to what it builds from responses, for the iterators' own messages.
-  const redactor = createRedactor(credentialOf(headers));
   if (options.integration !== undefined) {
     headers['X-Market-Integration'] = checkHeaderText('integration', options.integration);
   }
@@ -317,7 +314,7 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
       first.pageToken,
       (pageToken, pageCall) => engine.call(getChats, { ...first, pageToken }, pageCall),
       (page) => page.chats,
-      redactor,
+      engine.redactor,
     );
   }
 
@@ -344,7 +341,7 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
         return page;
       },
       (page) => page.messages,
-      redactor,
+      engine.redactor,
     );
     return {
       get context() {

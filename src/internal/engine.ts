@@ -93,6 +93,8 @@ export function createEngine(settings: EngineSettings) {
 
   return {
     call,
+    /** Replaces the client's credential in text built from a response (the iterators' messages use it too). */
+    redactor: parts.redactor,
     /** The `X-RateLimit-Resource-*` headers of the last response that carried them. */
     get lastRateLimit(): RateLimitState | undefined {
       return parts.lastRateLimit;
