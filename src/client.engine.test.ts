@@ -1,6 +1,6 @@
 // The engine as users see it through createMarketClient: defaults (deadline, body cap), limits(), the
 // server clock, hooks around validation, and a 200 that says ERROR for createChat.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   apiError,
   fakeApi,
@@ -10,6 +10,7 @@ import {
   rejectionOf,
   type SentRequest,
 } from '../test-support/fake-api.ts';
+import { hang, useEngineClock } from '../test-support/fake-operations.ts';
 import {
   createMarketClient,
   DeadlineError,
@@ -29,16 +30,8 @@ function client(script: Reply[], options: MarketClientSettings = {}) {
 }
 
 const offsets = (sent: SentRequest[]) => sent.map((request) => request.at - START);
-const hang: Reply = () => new Promise<Response>(() => {});
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: START });
-  vi.spyOn(Math, 'random').mockReturnValue(0);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+useEngineClock(START);
 
 describe('createChat through the engine', () => {
   it('a 200 that says status ERROR without a result carries the errors and shows them', async () => {

@@ -82,10 +82,10 @@ export function fakeEngine(script: Reply | Reply[], settings: Partial<EngineSett
 /** The fake clock's start in the engine's tests. */
 export const ENGINE_NOW = Date.parse('2026-11-25T12:00:00Z');
 
-/** Fake timers from ENGINE_NOW, and no jitter: backoff 500, 1000 ms; parallel-limit waits 13, 25 ms. */
-export function useEngineClock(): void {
+/** Fake timers from `now` (ENGINE_NOW), and no jitter: backoff 500, 1000 ms; parallel-limit waits 13, 25 ms. */
+export function useEngineClock(now = ENGINE_NOW): void {
   beforeEach(() => {
-    vi.useFakeTimers({ now: ENGINE_NOW });
+    vi.useFakeTimers({ now });
     vi.spyOn(Math, 'random').mockReturnValue(0);
   });
   afterEach(() => {

@@ -1,32 +1,24 @@
 // No attempt starts once the call's deadline has passed, whatever led to the send: a slot handed over, a
 // retry wait, a quota hold, a wait that ends just at the deadline, a timer that fired late. Fake timers; a
 // late timer is played by a hook that moves the clock on before the wait starts.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiError, type Reply, rejectionOf, type SentRequest } from '../../test-support/fake-api.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { apiError, rejectionOf, type SentRequest } from '../../test-support/fake-api.ts';
 import {
   callWith,
   DEFAULT_CALL,
   fakeEngine,
   getThing,
+  hang,
+  ENGINE_NOW as NOW,
   sendThing,
   thing,
+  useEngineClock,
 } from '../../test-support/fake-operations.ts';
 import { DeadlineError } from '../errors/deadline-error.ts';
 import { RateLimitError } from '../errors/rate-limit-error.ts';
 import { ServerError } from '../errors/server-error.ts';
 
-const NOW = Date.parse('2026-11-25T12:00:00Z');
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: NOW });
-  vi.spyOn(Math, 'random').mockReturnValue(0);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
-
-const hang: Reply = () => new Promise<Response>(() => {});
+useEngineClock();
 
 function offsets(sent: SentRequest[]): number[] {
   return sent.map((request) => request.at - NOW);

@@ -1,22 +1,22 @@
 // Re-sends after 420/429 answers: bounded by maxRateLimitResends (not maxRetries), reported by onRetry
 // with the budget they used; holds that send nothing are no re-sends. Fake timers throughout.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { apiError, type Reply, rejectionOf, type SentRequest } from '../../test-support/fake-api.ts';
-import { callWith, fakeEngine, getThing, sendThing, thing } from '../../test-support/fake-operations.ts';
+import {
+  callWith,
+  fakeEngine,
+  getThing,
+  ENGINE_NOW as NOW,
+  sendThing,
+  thing,
+  useEngineClock,
+} from '../../test-support/fake-operations.ts';
 import { RateLimitError } from '../errors/rate-limit-error.ts';
 import { ServerError } from '../errors/server-error.ts';
 
-const NOW = Date.parse('2026-11-25T12:00:00Z');
 const B1 = { businessId: 1, id: 1 };
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: NOW });
-  vi.spyOn(Math, 'random').mockReturnValue(0);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+useEngineClock();
 
 /** Rate-limit headers whose window ends `untilMs` after the moment the answer is built (a reply
  *  function builds it when the request arrives; a Response in the script, at NOW). */
