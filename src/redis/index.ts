@@ -77,6 +77,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       maxRetriesPerRequest: 0,
       retryStrategy: (times) => Math.min(times * 50, 500), // reconnect soon after a restart
       lazyConnect: false,
+      // disconnect() waits this long for a socket's close, which one that never connected never sends.
+      disconnectTimeout: commandTimeoutMs,
     });
   // Pub/sub needs a connection of its own: it tells a waiter that a slot is its now.
   const subscriber = (connection as Redis).duplicate() as RedisConnection;
