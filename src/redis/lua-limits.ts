@@ -54,7 +54,7 @@ local function grant(max, lease, rnow, now, self)
         keep(slots, lease * 2)
         word = 'go'
       end
-      if token == self then mine = word else redis.call('PUBLISH', channel, token .. ' ' .. word) end
+      if token == self then mine = word else redis.call('PUBLISH', channel, token .. '|' .. op .. ' ' .. word) end
     end
   end
   return mine
@@ -148,7 +148,8 @@ return 1
 
 /** ARGV: leaseMs, then members. Extends the leases still held (a long request, e.g. an upload). */
 export const RENEW = `
-local rnow = tonumber(redis.call('TIME')[1]) * 1000
+local t = redis.call('TIME')
+local rnow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local lease = tonumber(ARGV[1])
 for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', rnow + lease, ARGV[i]) end
 if redis.call('PTTL', KEYS[1]) < lease * 2 then redis.call('PEXPIRE', KEYS[1], lease * 2) end
