@@ -75,12 +75,13 @@ export class RedisLimits implements SharedLimits {
     const end = resetAtLocal === undefined ? '' : String(Math.round(resetAtLocal));
     const remaining = state.remaining === undefined ? '' : String(state.remaining);
     const known = ofBusiness.get(operation);
-    // Within one window only the lowest Remaining is news; a later window replaces an earlier one.
+    // Within one window only the lowest Remaining is news (an answer without one is none); a later
+    // window replaces an earlier one.
     if (
       known !== undefined &&
       known[0] === until &&
       known[2] !== '' &&
-      !(Number(remaining) < Number(known[2]))
+      (remaining === '' || !(Number(remaining) < Number(known[2])))
     )
       return;
     if (known !== undefined && until !== '' && known[0] !== '' && Number(until) < Number(known[0])) return;
@@ -166,14 +167,17 @@ export class RedisLimits implements SharedLimits {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const stopAbort = signal && (() => signal.removeEventListener('abort', onAbort));
+      let granted = false;
       this.#waiters.set(token, (word) => {
+        granted = word === 'go';
         finish();
         resolve(word);
       });
       const check = async () => {
         const state = await this.#link.run(scripts.check, this.#keys(businessId), this.#args(member, entry));
         if (!this.#waiters.has(token)) {
-          if (state === 'go') this.#release(businessId, member, ''); // given up meanwhile
+          // Given up meanwhile: free the slot, unless a message handed this very slot to the waiter.
+          if (state === 'go' && !granted) this.#release(businessId, member, '');
           return;
         }
         if (state === 'go' || state === 'recheck' || state === 'gone') {
