@@ -26,7 +26,14 @@ describe.runIf(redisTestsRun())('two notification handlers sharing store.duplica
 
   /** A replica: its own store (own connections) on the shared Redis and prefix, its own handler. */
   const replica = (callback: (messageId: string) => Promise<void>) => {
-    const store = createRedisStore({ url: server.url, prefix: 'h:', onError: (error) => errors.push(error) });
+    // A generous command timeout: a connection slowed past 200 ms by a loaded machine would mean per-process
+    // dedupe, which is not what these tests are about.
+    const store = createRedisStore({
+      url: server.url,
+      prefix: 'h:',
+      commandTimeoutMs: 5_000,
+      onError: (error) => errors.push(error),
+    });
     stores.push(store);
     const duplicates: string[] = [];
     const handle: NotificationHandler = createNotificationHandler({
