@@ -4,10 +4,13 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleChildren, type NodeChildren } from '../../test-support/node-child.ts';
 import { type RedisServer, redisTestsRun, startRedisServer } from '../../test-support/redis-server.ts';
 import { createMarketClient, type HeldEvent, RateLimitError } from '../index.ts';
 import { createRedisStore, type RedisStore } from './index.ts';
 
+const HOLDER = fileURLToPath(new URL('../../test-support/redis-slot-holder.ts', import.meta.url));
+const EXIT_CHILD = fileURLToPath(new URL('../../test-support/redis-exit-child.ts', import.meta.url));
 const API_KEY = 'redis-test-api-key-0123456789';
 const BUSINESS = 777;
 const OK_BODY = JSON.stringify({ status: 'OK', result: { chatId: 1 } });
@@ -57,13 +60,17 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
     return made;
   };
 
+  let children: Promise<NodeChildren>;
+
   beforeAll(async () => {
+    children = bundleChildren([HOLDER, EXIT_CHILD]); // meanwhile
     server = await startRedisServer();
     admin = new Redis(server.url, { lazyConnect: true });
     admin.on('error', () => {}); // it sees the kill test's outage too
     await admin.connect();
   }, 20_000);
   afterAll(async () => {
+    await (await children)?.remove();
     await Promise.all(stores.map((s) => s.close()));
     admin?.disconnect();
     await server?.stop();
@@ -107,11 +114,8 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
   });
 
   it('gives the slots of a replica process killed with SIGKILL back after the lease, not before', async () => {
-    const holder = fileURLToPath(new URL('../../test-support/redis-slot-holder.ts', import.meta.url));
     const child = spawn(process.execPath, [
-      '--import',
-      'tsx',
-      holder,
+      (await children).path(HOLDER),
       server.url,
       String(BUSINESS + 8),
       '750',
@@ -312,8 +316,7 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
   });
 
   it('lets a process exit once its calls settle and the store is closed, while Redis is down', async () => {
-    const child = fileURLToPath(new URL('../../test-support/redis-exit-child.ts', import.meta.url));
-    const started = spawn(process.execPath, ['--import', 'tsx', child, 'redis://127.0.0.1:9']);
+    const started = spawn(process.execPath, [(await children).path(EXIT_CHILD), 'redis://127.0.0.1:9']);
     const timer = setTimeout(() => started.kill('SIGKILL'), 15_000);
     let stdout = '';
     let closedAt = 0;
@@ -327,7 +330,7 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
     expect(code).toBe(0);
     // Nothing of the store keeps it alive (ioredis would wait 2 s on a socket that never connected).
     expect(Date.now() - closedAt).toBeLessThan(1_000);
-  }, 20_000); // starting a tsx child takes seconds on a loaded machine; the child itself is bounded by 15 s
+  }, 20_000); // a child takes a second or more on a loaded machine; the child itself is bounded by 15 s
 
   it('refuses bad options with the field named', () => {
     expect(() => createRedisStore({})).toThrow(/url give exactly one of url and client/);
