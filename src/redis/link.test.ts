@@ -93,6 +93,20 @@ describe('Link', () => {
     link.close();
   });
 
+  it('reports a command rejected with no error at all', async () => {
+    const { connection, link, errors } = setUp();
+    connection.evalsha.mockRejectedValueOnce(null);
+    expect(await link.run(RETURN_ONE, [], [])).toBe(DOWN);
+    expect(errors[0]?.message).toMatch(/^Redis store: null; /);
+    link.close();
+  });
+
+  it('leaves no timer behind once a command answered', async () => {
+    const { link } = setUp();
+    await link.run(RETURN_ONE, [], []);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('counts a command slower than commandTimeoutMs as Redis being down', async () => {
     const { connection, link, errors } = setUp();
     connection.evalsha.mockImplementationOnce(never);
