@@ -24,15 +24,15 @@ const createChat = (headers: Record<string, string>, body = '{"context":{"type":
   check('POST', '/v2/businesses/1/chats/new', { headers: { ...JSON_TYPE, ...headers }, body });
 
 /** A multipart body with one part of `size` bytes named `field` (by hand: FormData takes ~0.2 s for 5 MB). */
-function multipart(size: number, field = 'file', boundary = 'b0undary') {
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n`;
+function multipart(size: number, disposition = 'name="file"; filename="a.txt"', boundary = 'b0undary') {
+  const head = `--${boundary}\r\nContent-Disposition: form-data; ${disposition}\r\nContent-Type: text/plain\r\n\r\n`;
   return {
     headers: { ...KEY, 'content-type': `multipart/form-data; boundary=${boundary}` },
     body: Buffer.concat([Buffer.from(head), Buffer.alloc(size), Buffer.from(`\r\n--${boundary}--\r\n`)]),
   };
 }
-const sendFile = (size: number, field?: string) =>
-  check('POST', '/v2/businesses/1/chats/file/send?chatId=7', multipart(size, field));
+const sendFile = (size: number, disposition?: string) =>
+  check('POST', '/v2/businesses/1/chats/file/send?chatId=7', multipart(size, disposition));
 
 describe('the credential', () => {
   it.each([
@@ -45,6 +45,7 @@ describe('the credential', () => {
     [{ authorization: 'bearer abc' }, 'Authorization header must be "Bearer <token>"'],
     [{ authorization: 'Bearer abc', extra: 'x' }, undefined],
     [{ 'api-key': 'Bearerlike-token' }, undefined],
+    [{ 'api-key': 'key oauth abc' }, undefined],
     // The Api-Key decides when both are sent.
     [{ 'api-key': 'abc', authorization: 'Basic abc' }, undefined],
     [
@@ -71,14 +72,17 @@ describe('path and query parameters', () => {
     const checked = await check('GET', '/v2/businesses/12/chats/message?chatId=7&messageId=3');
     expect(checked).toMatchObject({ params: { businessId: 12, chatId: 7, messageId: 3 }, violations: [] });
     expect(checked.operation?.operationId).toBe('getChatMessage');
-    expect((await check('POST', '/v2/businesses/%31/chats?pageToken=12', { body: '{}' })).params).toEqual({
+    expect((await check('POST', '/v2/businesses/%31/chats?pageToken=%2541', { body: '{}' })).params).toEqual({
       businessId: 1,
-      pageToken: '12',
+      pageToken: '%41',
     });
   });
 
   it.each([
     ['/v2/businesses/abc/chat?chatId=1', 'path businessId: must be integer'],
+    ['/v2/businesses/1a/chat?chatId=1', 'path businessId: must be integer'],
+    ['/v2/businesses/a1/chat?chatId=1', 'path businessId: must be integer'],
+    ['/v2/businesses/1.5/chat?chatId=1', 'path businessId: must be integer'],
     ['/v2/businesses/-3/chat?chatId=1', 'path businessId: must be >= 1'],
     ['/v2/businesses/1/chat?chatId=0', 'query chatId: must be >= 1'],
     ['/v2/businesses/1/chat', 'query chatId: is required'],
@@ -90,9 +94,14 @@ describe('path and query parameters', () => {
   });
 
   it('names every rule a value breaks', async () => {
-    expect((await check('GET', '/v2/businesses/1.5/chat?chatId=1')).violations).toEqual([
+    expect(
+      (await check('POST', '/v2/businesses/1/chats?limit=99999999999', { body: '{}' })).violations,
+    ).toEqual(['query limit: must be <= 20', 'query limit: must match format "int32"']);
+  });
+
+  it('reads a path parameter that is not valid percent-encoding as it is', async () => {
+    expect((await check('GET', '/v2/businesses/%E0%A4%A/chat?chatId=1')).violations).toEqual([
       'path businessId: must be integer',
-      'path businessId: must match format "int64"',
     ]);
   });
 
@@ -111,7 +120,7 @@ describe('the JSON body', () => {
 
   it('must come with a JSON content type (charset and case do not matter)', async () => {
     expect(
-      (await createChat({ ...KEY, 'content-type': 'Application/JSON; charset=utf-8' })).violations,
+      (await createChat({ ...KEY, 'content-type': 'Application/JSON ; charset=utf-8' })).violations,
     ).toEqual([]);
     const text = await createChat({ ...KEY, 'content-type': 'text/plain' }, 'hello');
     expect(text).toMatchObject({
@@ -145,6 +154,8 @@ describe('the JSON body', () => {
       'body: needs context (or the deprecated orderId)',
     ]);
     expect((await createChat(KEY, '{"orderId":5}')).violations).toEqual([]);
+    const longText = JSON.stringify('😀'.repeat(2049));
+    expect((await createChat(KEY, `{"orderId":5,"message":${longText}}`)).violations).toEqual([]);
     const send = (message: string) =>
       check('POST', '/v2/businesses/1/chats/message?chatId=7', { body: JSON.stringify({ message }) });
     // 2048 emoji are 2048 characters for the schema, 4096 UTF-16 units for Yandex: allowed; one more is not.
@@ -172,9 +183,14 @@ describe('the multipart body of sendFileToChat', () => {
   });
 
   it('needs the file part and a readable body', async () => {
-    expect((await sendFile(3, 'document')).violations).toEqual([
+    expect((await sendFile(3, 'name="document"; filename="a.txt"')).violations).toEqual([
       "body: (root) must have required property 'file'",
     ]);
+    // A part without a filename is a text field: Yandex would have no file to show.
+    expect(await sendFile(3, 'name="file"')).toMatchObject({
+      body: { file: '\0\0\0' },
+      violations: ['body: file must be a file part (with a filename), not a text field'],
+    });
     const { headers, body } = multipart(3);
     const wrongBoundary = { ...headers, 'content-type': 'multipart/form-data; boundary=other' };
     expect(
