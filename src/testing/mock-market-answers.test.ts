@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerProblems } from '../../test-support/mock-answers.ts';
 import type { OperationId } from './api-operations.ts';
-import { type MockMarket, type MockMarketOptions, startMockMarket } from './mock-market.ts';
+import { baseUrlOf, type MockMarket, type MockMarketOptions, startMockMarket } from './mock-market.ts';
 
 const seed: MockMarketOptions['seed'] = {
   chats: [
@@ -309,6 +309,15 @@ describe('the mock itself', () => {
     } finally {
       await mock.close();
     }
+  });
+
+  it.each([
+    ['0.0.0.0', 'http://127.0.0.1:8080'],
+    ['::', 'http://127.0.0.1:8080'],
+    ['::1', 'http://[::1]:8080'],
+    ['localhost', 'http://localhost:8080'],
+  ])('listening on %s, is reached at %s', (host, url) => {
+    expect(baseUrlOf(host, 8080)).toBe(url);
   });
 
   it.each([

@@ -84,6 +84,12 @@ function headersOf(request: IncomingMessage): Headers {
   return headers;
 }
 
+/** The URL a client uses for a server on `host`: loopback for an any-address, brackets for IPv6. */
+export function baseUrlOf(host: string, port: number): string {
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${urlHost}:${port}`;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startMockMarket(options: MockMarketOptions = {}): Promise<MockMarket> {
@@ -186,8 +192,7 @@ export async function startMockMarket(options: MockMarketOptions = {}): Promise<
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  baseUrl = `http://${urlHost}:${port}`;
+  baseUrl = baseUrlOf(host, port);
 
   return {
     url: baseUrl,
