@@ -205,8 +205,12 @@ describe('limits', () => {
         headers: { 'api-key': 'k', 'content-type': 'application/json' },
         body: '{}',
       });
-    const statuses = (await Promise.all([1, 2, 3, 4, 5].map(call))).map((r) => r.status).sort();
-    expect(statuses).toEqual([200, 200, 200, 200, 420]);
+    const responses = await Promise.all([1, 2, 3, 4, 5].map(call));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 420]);
+    expect(await responses.find((r) => r.status === 420)?.json()).toEqual({
+      status: 'ERROR',
+      errors: [{ code: 'LIMIT_EXCEEDED', message: 'Hit rate limit of 4 parallel requests' }],
+    });
   });
 });
 
