@@ -46,6 +46,7 @@ describe('the credential', () => {
     [{ authorization: 'Bearer abc', extra: 'x' }, undefined],
     [{ 'api-key': 'Bearerlike-token' }, undefined],
     [{ 'api-key': 'key oauth abc' }, undefined],
+    [{ authorization: 'Token Bearer abc' }, 'Authorization header must be "Bearer <token>"'],
     // The Api-Key decides when both are sent.
     [{ 'api-key': 'abc', authorization: 'Basic abc' }, undefined],
     [
@@ -76,6 +77,11 @@ describe('path and query parameters', () => {
       businessId: 1,
       pageToken: '%41',
     });
+    // A string parameter stays a string, digits or not.
+    expect(await check('POST', '/v2/businesses/1/chats?pageToken=12', { body: '{}' })).toMatchObject({
+      params: { pageToken: '12' },
+      violations: [],
+    });
   });
 
   it.each([
@@ -100,9 +106,10 @@ describe('path and query parameters', () => {
   });
 
   it('reads a path parameter that is not valid percent-encoding as it is', async () => {
-    expect((await check('GET', '/v2/businesses/%E0%A4%A/chat?chatId=1')).violations).toEqual([
-      'path businessId: must be integer',
-    ]);
+    expect(await check('GET', '/v2/businesses/%E0%A4%A/chat?chatId=1')).toMatchObject({
+      params: { businessId: '%E0%A4%A' },
+      violations: ['path businessId: must be integer'],
+    });
   });
 
   it('checks the page limit against its range', async () => {
@@ -155,7 +162,7 @@ describe('the JSON body', () => {
     ]);
     expect((await createChat(KEY, '{"orderId":5}')).violations).toEqual([]);
     const longText = JSON.stringify('😀'.repeat(2049));
-    expect((await createChat(KEY, `{"orderId":5,"message":${longText}}`)).violations).toEqual([]);
+    expect((await createChat(KEY, `{"orderId":5,"message":${longText},"file":"x"}`)).violations).toEqual([]);
     const send = (message: string) =>
       check('POST', '/v2/businesses/1/chats/message?chatId=7', { body: JSON.stringify({ message }) });
     // 2048 emoji are 2048 characters for the schema, 4096 UTF-16 units for Yandex: allowed; one more is not.
