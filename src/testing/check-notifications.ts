@@ -92,7 +92,6 @@ export function formatTable(results: readonly CaseResult[]): string {
   ];
   // Stryker disable next-line StringLiteral: every row has all four cells
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
-  return rows
-    .map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  '))
-    .join('\n');
+  // The last column has no width: it is not padded.
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
 }
