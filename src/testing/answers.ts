@@ -27,7 +27,9 @@ export const quotaUsedUp = (operation: SpecOperation, limit: number) =>
 /** The answer `failNext` forces: the spec's example for that code, the one naming the operation if any. */
 export function forcedAnswer(operation: SpecOperation, status: number): Answer {
   const examples = operation.responses[String(status)]?.examples ?? [];
-  const own = examples.find((example) => JSON.stringify(example).includes(` ${operation.operationId}`));
+  // The whole word: getChat's example is not getChats'.
+  const ownName = new RegExp(`\\b${operation.operationId}\\b`);
+  const own = examples.find((example) => ownName.test(JSON.stringify(example)));
   const body = own ??
     examples[0] ?? { status: 'ERROR', errors: [{ code: 'ERROR', message: `forced ${status}` }] };
   return { status, body };
@@ -35,7 +37,8 @@ export function forcedAnswer(operation: SpecOperation, status: number): Answer {
 
 /** The codes `failNext` may force for an operation: the error codes its spec lists. */
 export function forcibleCodes(operation: SpecOperation): number[] {
+  // Response keys are codes, 'default' or ranges like '4XX' (NaN: left out).
   return Object.keys(operation.responses)
-    .filter((code) => /^[45]\d\d$/.test(code))
-    .map(Number);
+    .map(Number)
+    .filter((code) => code >= 400);
 }

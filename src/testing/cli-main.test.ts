@@ -107,5 +107,6 @@ describe('check-notifications', () => {
     const [, total] = /^\n(\d+) of (\d+) cases FAILED$/.exec(run.out[1] ?? '') ?? [];
     expect(Number(total)).toBeGreaterThan(0);
     expect(run.out[1]).toBe(`\n${total} of ${total} cases FAILED`);
+    expect(run.out[0]).toMatch(/chatCreated: the spec's example +200 +400 +FAIL: expected 200, got 400/);
   });
 });

@@ -1,11 +1,9 @@
-// The `yandex-market-chats` command, run as a child (by its pid, loopback only): `mock` serves until
-// SIGTERM, `check-notifications` exits 0 against the library handler and 1 against a wrong one.
+// The `yandex-market-chats` command, run once as a child (by its pid, loopback only): the bin starts, serves
+// the mock and stops on SIGTERM with exit 0. What the commands print and their exit codes (0, 1, 2) are
+// tested in-process in cli-main.test.ts; a spawn costs seconds.
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, it } from 'vitest';
-import { createNotificationHandler, toNodeListener } from '../notifications/index.ts';
+import { expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
@@ -20,9 +18,6 @@ function runCli(args: string[]) {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, output: () => stdout };
 }
-
-let server: Server | undefined;
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 it('mock serves the API on the given loopback port until SIGTERM', async () => {
   const run = runCli(['mock', '--port', '0', '--host', '127.0.0.1']);
@@ -39,23 +34,4 @@ it('mock serves the API on the given loopback port until SIGTERM', async () => {
     if (run.child.pid !== undefined) process.kill(run.child.pid, 'SIGTERM');
   }
   expect(await run.exited).toBe(0);
-});
-
-it('check-notifications exits 0 against the library handler, 1 against a wrong answer', async () => {
-  const handler = toNodeListener(createNotificationHandler({ name: 'shop', version: '1', on: {} }));
-  let wrong = false;
-  server = createServer((request, response) => {
-    if (!wrong) return void handler(request, response);
-    response.writeHead(400, { 'content-type': 'application/json' });
-    response.end('{"error":"nope"}');
-  });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notification`;
-  const good = runCli(['check-notifications', url]);
-  expect(await good.exited).toBe(0);
-  expect(good.output()).toMatch(/all \d+ cases ok/);
-  wrong = true;
-  const bad = runCli(['check-notifications', url]);
-  expect(await bad.exited).toBe(1);
-  expect(bad.output()).toMatch(/FAIL: expected 200, got 400/);
 });

