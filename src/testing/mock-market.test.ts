@@ -2,6 +2,7 @@
 // answer it gives (status, headers, body) is checked with Ajv against the spec's response for that code.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMarketClient, DeliveryUnknownError, NotFoundError } from '../index.ts';
+import { createRawClient } from '../raw/index.ts';
 import { findOperation } from './api-operations.ts';
 import { type MockMarket, type MockMarketOptions, startMockMarket } from './mock-market.ts';
 import { loadSpec } from './spec-files.ts';
@@ -36,6 +37,11 @@ const checkingFetch = async (request: Request): Promise<Response> => {
 async function start(options: MockMarketOptions = {}) {
   mock = await startMockMarket(options);
   return createMarketClient({ apiKey: 'test', baseUrl: mock.url, fetch: checkingFetch, maxRetries: 0 });
+}
+
+/** The typed openapi-fetch client (`./raw`) on the running mock: sends what the engine would refuse. */
+function rawClient() {
+  return createRawClient({ apiKey: 'test', baseUrl: mock.url, fetch: checkingFetch });
 }
 
 beforeEach(() => {
@@ -123,7 +129,7 @@ describe('paging and filters', () => {
     });
     const raw = async (query: { limit?: number; pageToken?: string }, body: object) =>
       (
-        await market.raw.POST('/v2/businesses/{businessId}/chats', {
+        await rawClient().POST('/v2/businesses/{businessId}/chats', {
           params: { path: { businessId: 1 }, query },
           body,
         })
@@ -140,7 +146,7 @@ describe('paging and filters', () => {
     const all = [];
     for await (const chat of market.iterateChats({ businessId: 1, pageSize: 2 })) all.push(chat.chatId);
     expect(all).toHaveLength(6);
-    const bad = await market.raw.POST('/v2/businesses/{businessId}/chats', {
+    const bad = await rawClient().POST('/v2/businesses/{businessId}/chats', {
       params: { path: { businessId: 1 }, query: { pageToken: 'nonsense' } },
       body: {},
     });
@@ -202,7 +208,7 @@ describe('limits', () => {
     await market.getChat({ businessId: 1, chatId });
     expect(market.rateLimit).toMatchObject({ limit: 2, remaining: 1 });
     await market.getChat({ businessId: 1, chatId });
-    const raw = await market.raw.GET('/v2/businesses/{businessId}/chat', {
+    const raw = await rawClient().GET('/v2/businesses/{businessId}/chat', {
       params: { path: { businessId: 1 }, query: { chatId } },
     });
     expect(raw.response.status).toBe(420);
