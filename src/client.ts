@@ -4,7 +4,7 @@ import type { RateLimitState } from './base/rate-limit.ts';
 import type { SharedLimits } from './base/shared-limits.ts';
 import { ValidationError } from './errors/validation-error.ts';
 import { HOOK_NAMES, type MarketClientHooks } from './hooks.ts';
-import { connection } from './internal/connection.ts';
+import { connection, type MarketCredential } from './internal/connection.ts';
 import { type BusinessLimits, type CallSettings, createEngine } from './internal/engine.ts';
 import type { BusinessInput, Operation } from './internal/operation.ts';
 import { check } from './internal/operation-input.ts';
@@ -63,26 +63,10 @@ export interface ChatHistoryIterator extends PageIterator<ChatMessageDTO> {
   readonly context: ChatFullContextDTO | undefined;
 }
 
-export { PRODUCTION_BASE_URL } from './internal/connection.ts';
+export { type MarketCredential, PRODUCTION_BASE_URL } from './internal/connection.ts';
 
 /** Yandex allows this many requests in flight per business; the client queues the rest. */
 export const MAX_IN_FLIGHT_PER_BUSINESS = 4;
-
-/**
- * Exactly one credential. Its value may be typed `string | undefined` (straight from `process.env`); a
- * missing or empty one is a ValidationError when the client is created.
- */
-export type MarketCredential =
-  | {
-      /** An Api-Key token (scope `communication` or `all-methods`), sent as `Api-Key: <token>`. */
-      apiKey: string | undefined;
-      oauthToken?: undefined;
-    }
-  | {
-      /** An OAuth token, sent as `Authorization: Bearer <token>`. Deprecated by Yandex in favour of `apiKey`. */
-      oauthToken: string | undefined;
-      apiKey?: undefined;
-    };
 
 export interface MarketClientSettings {
   /** Default `PRODUCTION_BASE_URL`. Must be https, except on loopback (mocks, local proxies). */

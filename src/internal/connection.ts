@@ -6,6 +6,22 @@ import { checkBaseUrl, checkBoolean, checkHeaderText, checkToken } from './optio
 /** The production host of the Yandex Market Partner API. */
 export const PRODUCTION_BASE_URL = 'https://api.partner.market.yandex.ru';
 
+/**
+ * Exactly one credential. Its value may be typed `string | undefined` (straight from `process.env`); a
+ * missing or empty one is a ValidationError when the client is created.
+ */
+export type MarketCredential =
+  | {
+      /** An Api-Key token (scope `communication` or `all-methods`), sent as `Api-Key: <token>`. */
+      apiKey: string | undefined;
+      oauthToken?: undefined;
+    }
+  | {
+      /** An OAuth token, sent as `Authorization: Bearer <token>`. Deprecated by Yandex in favour of `apiKey`. */
+      oauthToken: string | undefined;
+      apiKey?: undefined;
+    };
+
 export interface ConnectionOptions {
   apiKey?: string | undefined;
   oauthToken?: string | undefined;

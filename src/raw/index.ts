@@ -3,16 +3,24 @@
 // openapi-fetch's createClient is needed here only (the engine sends through its own smaller sender).
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.ts';
-import type { MarketClientSettings, MarketCredential } from '../client.ts';
 import { ValidationError } from '../errors/validation-error.ts';
-import { connection } from '../internal/connection.ts';
+import { connection, type MarketCredential } from '../internal/connection.ts';
 import { checkFunction, checkKnownKeys } from '../internal/options.ts';
 
 /** openapi-fetch's client, typed by the Chats API's paths. */
 export type RawClient = Client<paths>;
 
-export type RawClientOptions = MarketCredential &
-  Pick<MarketClientSettings, 'baseUrl' | 'allowInsecureHttp' | 'fetch' | 'integration'>;
+/** As createMarketClient's options of the same names. */
+export type RawClientOptions = MarketCredential & {
+  /** Default `PRODUCTION_BASE_URL`. Must be https, except on loopback or with allowInsecureHttp. */
+  baseUrl?: string | undefined;
+  /** Allow a plain `http://` baseUrl to a host that is not loopback (a mock in another container). */
+  allowInsecureHttp?: boolean | undefined;
+  /** The fetch to use, called with one `Request`. Default `globalThis.fetch`, looked up at call time. */
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
+  /** Sent as `X-Market-Integration`. */
+  integration?: string | undefined;
+};
 
 const RAW_OPTIONS = ['apiKey', 'oauthToken', 'baseUrl', 'allowInsecureHttp', 'fetch', 'integration'] as const;
 
