@@ -135,6 +135,14 @@ describe('createSendRequest, as openapi-fetch client.request', () => {
         }),
     ],
     [
+      'a 200 with Content-Length 0, encoded but not chunked',
+      () =>
+        new Response('{"status":"OK"}', {
+          status: 200,
+          headers: { 'Content-Length': '0', 'Transfer-Encoding': 'gzip' },
+        }),
+    ],
+    [
       'a 404 with Content-Length 0',
       () => new Response('', { status: 404, headers: { 'Content-Length': '0' } }),
     ],

@@ -63,6 +63,8 @@ describe('createRawClient', () => {
 
   it.each([
     [null, 'options', /options must be an object with apiKey or oauthToken/],
+    ['fast', 'options', /options must be an object with apiKey or oauthToken/],
+    [5, 'options', /options must be an object with apiKey or oauthToken/],
     [{ apiKey: 'k', maxRetries: 1 }, 'maxRetries', /is not an option of createRawClient \(known: apiKey,/],
     [{ apiKey: 'k', oauthToken: 't' }, 'apiKey', /exclusive/],
     [{}, 'apiKey', /is required \(or oauthToken\)/],
