@@ -1,12 +1,13 @@
 // `npm run build` (also `prepare`: on `npm install` from git, `npm pack`, `npm ci`): the publishable dist/.
 //   dist/src/index.js + .d.ts        the package entry (ESM), and every module it reaches
 //   dist/generated/*.js + .d.ts      the generated types and rules, compiled
+//   dist/src/raw/index.js           the `./raw` subpath (openapi-fetch's typed client with auth)
 //   dist/src/redis/index.js         the `./redis` subpath (needs the optional peer dependency ioredis)
 //   dist/openapi.yaml                the spec, bundled into one file (export `<package>/openapi.yaml`)
 //   dist/notifications.yaml          the notification endpoint's spec (export `<package>/notifications.yaml`)
 //   dist/src/testing/*.js + .d.ts    the test kit (`<package>/testing`, the `yandex-market-chats` command),
 //                                    compiled apart with Node's types (tsconfig.build.testing.json)
-// tsc compiles only what src/index.ts reaches (tsconfig.build.json), so tests and test helpers never ship.
+// tsc compiles only what the entries reach (tsconfig.build.json), so tests and test helpers never ship.
 import { execFile } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

@@ -63,6 +63,7 @@ const GOOD_TS = `import {
   UnexpectedResponseError,
   ValidationError,
 } from 'yandex-market-chats-client';
+import { createRawClient, type RawClient } from 'yandex-market-chats-client/raw';
 
 const options: MarketClientOptions = {
   apiKey: 'key',
@@ -85,7 +86,8 @@ type Body = components['schemas']['CreateChatRequest'];
 const body: Body = { context };
 type Path = keyof paths;
 const path: Path = '/v2/businesses/{businessId}/chats/new';
-const raw = market.raw.POST(path, { params: { path: { businessId: 1 } }, body });
+const rawClient: RawClient = createRawClient({ apiKey: 'key', baseUrl: 'http://127.0.0.1:4010' });
+const raw = rawClient.POST(path, { params: { path: { businessId: 1 } }, body });
 
 function describeError(error: unknown): string {
   if (error instanceof RateLimitError) return \`rate limited until \${error.resetAt?.toISOString()}\`;
@@ -341,6 +343,8 @@ describe('the packed package, installed into a fresh project', () => {
     expect(packedFiles).toContain('dist/src/notifications/index.js');
     expect(packedFiles).toContain('dist/src/notifications/index.d.ts');
     expect(packedFiles).toContain('dist/generated/notification-rules.js');
+    expect(packedFiles).toContain('dist/src/raw/index.js');
+    expect(packedFiles).toContain('dist/src/raw/index.d.ts');
     expect(packedFiles).toContain('dist/src/testing/index.js');
     expect(packedFiles).toContain('dist/src/testing/cli.js');
     const unexpected = packedFiles.filter(

@@ -1,5 +1,6 @@
 // The main entry keeps its size: nothing it imports, directly or not, reaches src/notifications/,
-// src/testing/ or src/redis/. Those ship only through the `./notifications`, `./testing` and `./redis` subpaths.
+// src/testing/, src/raw/ or src/redis/, nor openapi-fetch's createClient. Those ship only through the
+// `./notifications`, `./testing`, `./raw` and `./redis` subpaths.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +73,44 @@ describe('entry points', () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('src/redis/redis-claims.ts');
     expect(inputs.filter((file) => /notification/.test(file))).toEqual([]);
+  });
+
+  it("src/index.ts reaches no raw client code, and nothing it reaches imports openapi-fetch's createClient", () => {
+    const modules = reachable('src/index.ts');
+    expect(modules).toContain('src/internal/send-request.ts');
+    expect(modules.filter((file) => /raw/.test(file))).toEqual([]);
+    expect(
+      modules.filter((file) =>
+        /import\s+createClient\b[^;]*from\s+['"]openapi-fetch['"]/.test(
+          readFileSync(resolve(ROOT, file), 'utf8'),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('the main bundle holds no createClient code; the ./raw bundle holds no engine', async () => {
+    const inputs = async (entry: string) => {
+      const result = await build({
+        entryPoints: [resolve(ROOT, entry)],
+        bundle: true,
+        format: 'esm',
+        platform: 'neutral',
+        mainFields: ['module', 'main'],
+        write: false,
+        minify: true,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      return { text: result.outputFiles[0]?.text ?? '', files: Object.keys(result.metafile.inputs) };
+    };
+    const main = await inputs('src/index.ts');
+    // createClient's own wording: its middleware checks.
+    expect(main.text).not.toMatch(/Middleware must be an object|must return new Request\(\) or Response\(\)/);
+    const raw = await inputs('src/raw/index.ts');
+    expect(raw.text).toMatch(/Middleware must be an object/);
+    expect(
+      raw.files.filter((file) => /internal\/(engine|call-loop|send-attempt)|client\.ts/.test(file)),
+    ).toEqual([]);
   });
 
   it('src/notifications/index.ts reaches no client code', () => {

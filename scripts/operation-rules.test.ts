@@ -104,6 +104,32 @@ describe('operationRules', () => {
     );
   });
 
+  it('stops on a path or query parameter that is not a primitive, or a path template that is not plain', () => {
+    // The engine's sender (src/internal/send-request.ts) serializes primitives and `{name}` only.
+    const array = load();
+    at(array, 'components', 'parameters', 'AliasedPageToken').schema = {
+      type: 'array',
+      items: { type: 'string' },
+    };
+    expect(() => operationRules(array)).toThrow(
+      'getChats: query parameter pageToken is of type array; src/internal/send-request.ts sends only integer, number, string or boolean',
+    );
+    const object = load();
+    at(object, 'components', 'parameters', 'BusinessId').schema = { type: 'object' };
+    expect(() => operationRules(object)).toThrow('createChat: path parameter businessId is of type object');
+    const untyped = load();
+    at(untyped, 'components', 'parameters', 'ChatId').schema = { minimum: 1 };
+    expect(() => operationRules(untyped)).toThrow('getChat: query parameter chatId is of type undefined');
+
+    const styled = load();
+    const paths = at(styled, 'paths');
+    paths['/v2/businesses/{businessId*}/chat'] = paths['/v2/businesses/{businessId}/chat'];
+    delete paths['/v2/businesses/{businessId}/chat'];
+    expect(() => operationRules(styled)).toThrow(
+      'getChat: path template {businessId*} is not a plain {name}; src/internal/send-request.ts fills in only those',
+    );
+  });
+
   it('stops on an operation without an operationId, or one used twice', () => {
     const missing = load();
     delete at(missing, 'paths', '/v2/businesses/{businessId}/chat', 'get').operationId;

@@ -92,16 +92,6 @@ describe('a successful call', () => {
     expect(deprecated).toMatchObject({ name: 'ValidationError', field: 'orderId' });
     expect(sent).toHaveLength(0);
   });
-
-  it('exposes the raw openapi-fetch client with the credential applied', async () => {
-    const { market, sent } = client([ok(5)]);
-    const { data } = await market.raw.POST('/v2/businesses/{businessId}/chats/new', {
-      params: { path: { businessId: 7 } },
-      body: { context: { type: 'RETURN', id: 8 } },
-    });
-    expect(data?.result?.chatId).toBe(5);
-    expect(sent[0]?.headers.get('Api-Key')).toBe(SECRET);
-  });
 });
 
 describe('error responses', () => {

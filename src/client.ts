@@ -1,23 +1,19 @@
-import createClient, { type Client } from 'openapi-fetch';
 import { operationRules } from '../generated/rules.ts';
-import type { ChatFullContextDTO, ChatMessageDTO, GetChatInfoDTO, paths } from '../generated/schema.ts';
+import type { ChatFullContextDTO, ChatMessageDTO, GetChatInfoDTO } from '../generated/schema.ts';
 import type { RateLimitState } from './base/rate-limit.ts';
 import type { SharedLimits } from './base/shared-limits.ts';
 import { ValidationError } from './errors/validation-error.ts';
 import { HOOK_NAMES, type MarketClientHooks } from './hooks.ts';
+import { connection, type MarketCredential } from './internal/connection.ts';
 import { type BusinessLimits, type CallSettings, createEngine } from './internal/engine.ts';
 import type { BusinessInput, Operation } from './internal/operation.ts';
 import { check } from './internal/operation-input.ts';
 import {
-  checkBaseUrl,
-  checkBoolean,
   checkCount,
   checkFunction,
-  checkHeaderText,
   checkKnownKeys,
   checkMilliseconds,
   checkSignal,
-  checkToken,
 } from './internal/options.ts';
 import { type PageIterator, paginate } from './internal/paginate.ts';
 import { type CreateChatInput, type CreateChatResult, createChat } from './operations/create-chat.ts';
@@ -67,27 +63,10 @@ export interface ChatHistoryIterator extends PageIterator<ChatMessageDTO> {
   readonly context: ChatFullContextDTO | undefined;
 }
 
-/** The production host of the Yandex Market Partner API. */
-export const PRODUCTION_BASE_URL = 'https://api.partner.market.yandex.ru';
+export { type MarketCredential, PRODUCTION_BASE_URL } from './internal/connection.ts';
 
 /** Yandex allows this many requests in flight per business; the client queues the rest. */
 export const MAX_IN_FLIGHT_PER_BUSINESS = 4;
-
-/**
- * Exactly one credential. Its value may be typed `string | undefined` (straight from `process.env`); a
- * missing or empty one is a ValidationError when the client is created.
- */
-export type MarketCredential =
-  | {
-      /** An Api-Key token (scope `communication` or `all-methods`), sent as `Api-Key: <token>`. */
-      apiKey: string | undefined;
-      oauthToken?: undefined;
-    }
-  | {
-      /** An OAuth token, sent as `Authorization: Bearer <token>`. Deprecated by Yandex in favour of `apiKey`. */
-      oauthToken: string | undefined;
-      apiKey?: undefined;
-    };
 
 export interface MarketClientSettings {
   /** Default `PRODUCTION_BASE_URL`. Must be https, except on loopback (mocks, local proxies). */
@@ -201,11 +180,6 @@ export interface MarketClient {
    * business idle past its windows is forgotten at the next call).
    */
   limits(businessId: number): BusinessLimits;
-  /**
-   * The typed openapi-fetch client underneath, with baseUrl, credential and integration header set. It
-   * bypasses the engine: no validation, slots, quota holds, retries, timeouts, typed errors or hooks.
-   */
-  readonly raw: Client<paths>;
 }
 
 const CLIENT_OPTIONS = [
@@ -232,14 +206,7 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     throw new ValidationError('options', 'must be an object with apiKey or oauthToken');
   }
   checkKnownKeys(options, CLIENT_OPTIONS, 'createMarketClient');
-  const headers = credentialHeaders(options);
-  if (options.integration !== undefined) {
-    headers['X-Market-Integration'] = checkHeaderText('integration', options.integration);
-  }
-  const baseUrl = checkBaseUrl(
-    options.baseUrl ?? PRODUCTION_BASE_URL,
-    checkBoolean('allowInsecureHttp', options.allowInsecureHttp ?? false),
-  );
+  const { baseUrl, headers } = connection(options);
   const defaults = {
     maxRetries: checkCount('maxRetries', options.maxRetries ?? 2),
     maxRateLimitResends: checkCount('maxRateLimitResends', options.maxRateLimitResends ?? 9),
@@ -288,14 +255,6 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
       return engine.call(operation, operation.validate(input), call);
     };
   }
-  // Redirects are not followed: fetch would resend the Api-Key header to wherever the server points.
-  const raw = createClient<paths>({
-    baseUrl,
-    headers,
-    redirect: 'manual',
-    fetch: fetch ?? ((request: Request) => globalThis.fetch(request)),
-  });
-
   function iterateChats(
     input: IterateChatsInput,
     options: RequestOptions = {},
@@ -368,18 +327,7 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
       return engine.lastRateLimit;
     },
     limits: (businessId) => engine.limits(businessId),
-    raw,
   };
-}
-
-function credentialHeaders(options: MarketClientOptions): Record<string, string> {
-  const { apiKey, oauthToken } = options;
-  if (apiKey !== undefined && oauthToken !== undefined) {
-    throw new ValidationError('apiKey', 'and oauthToken are exclusive: give one of them');
-  }
-  if (apiKey !== undefined) return { 'Api-Key': checkToken('apiKey', apiKey) };
-  if (oauthToken !== undefined) return { Authorization: `Bearer ${checkToken('oauthToken', oauthToken)}` };
-  throw new ValidationError('apiKey', 'is required (or oauthToken): got neither; is MARKET_API_KEY set?');
 }
 
 function callSettings(

@@ -82,6 +82,29 @@ function onlyMediaType(holder: Json, where: string): [contentType: string, schem
   return [contentType, media.schema];
 }
 
+// What the engine's sender (src/internal/send-request.ts) serializes: it has no array or object styles.
+const PRIMITIVE_TYPES = ['integer', 'number', 'string', 'boolean'];
+const PLAIN_TEMPLATE = /^\{\w+\}$/;
+
+/** Refuses a path or query parameter, or a path template, that the engine's sender cannot send. */
+function checkSendable(id: string, path: string, parameters: Record<string, ParameterRule>): void {
+  for (const template of path.match(/\{[^{}]*\}/g) ?? []) {
+    if (!PLAIN_TEMPLATE.test(template)) {
+      throw new Error(
+        `${id}: path template ${template} is not a plain {name}; src/internal/send-request.ts fills in only those`,
+      );
+    }
+  }
+  for (const [name, parameter] of Object.entries(parameters)) {
+    const type = parameter.schema.type;
+    if ((parameter.in === 'path' || parameter.in === 'query') && !PRIMITIVE_TYPES.includes(type as string)) {
+      throw new Error(
+        `${id}: ${parameter.in} parameter ${name} is of type ${String(type)}; src/internal/send-request.ts sends only ${PRIMITIVE_TYPES.slice(0, -1).join(', ')} or boolean`,
+      );
+    }
+  }
+}
+
 function operationRule(method: string, path: string, item: Json, operation: Json, id: string): OperationRule {
   const parameters: Record<string, ParameterRule> = {};
   const declared = [item.parameters, operation.parameters].flatMap((list) =>
@@ -103,6 +126,7 @@ function operationRule(method: string, path: string, item: Json, operation: Json
       schema: toRule(parameter.schema, `${id}.parameters.${name}`),
     };
   }
+  checkSendable(id, path, parameters);
   const rule: OperationRule = { method, path, parameters, okResponseBody: {} };
   if (isObject(operation.requestBody)) {
     const [contentType, schema] = onlyMediaType(operation.requestBody, `${id}.requestBody`);

@@ -10,11 +10,12 @@ export type Layer = (typeof LAYERS)[number];
 const ENTRIES: Record<string, string> = {
   'src/index.ts': 'main',
   'src/notifications/index.ts': 'notifications',
+  'src/raw/index.ts': 'raw',
   'src/redis/index.ts': 'redis',
   'src/testing/index.ts': 'testing',
 };
 
-/** A file's layer and, in the two top layers, its part (main, notifications, redis, testing). */
+/** A file's layer and, in the two top layers, its part (main, notifications, raw, redis, testing). */
 export function placeOf(file: string): { layer: Layer; part?: string } | undefined {
   const entry = ENTRIES[file];
   if (entry !== undefined) return { layer: 'entries', part: entry };

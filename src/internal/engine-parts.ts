@@ -8,6 +8,7 @@ import type { CallEvent, MarketClientHooks } from '../hooks.ts';
 import type { BusinessGate } from './business-gate.ts';
 import type { QuotaBook } from './quota-book.ts';
 import type { Redactor } from './redact.ts';
+import type { SendRequest } from './send-request.ts';
 import type { ServerClock } from './server-clock.ts';
 
 export interface EngineSettings {
@@ -34,17 +35,10 @@ export interface CallSettings {
   deadlineMs: number;
 }
 
-/** openapi-fetch's `request`, as the engine calls it. */
-export type SendRequest = (
-  method: string,
-  path: string,
-  init: Record<string, unknown>,
-) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-
 /** One engine: its settings and what it knows across calls. */
 export interface EngineParts {
   readonly settings: EngineSettings;
-  /** The engine's own openapi-fetch client's `request`. */
+  /** The engine's own sender (send-request.ts). */
   readonly send: SendRequest;
   /** baseUrl's host, for error messages. */
   readonly host: string;

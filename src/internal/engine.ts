@@ -1,10 +1,8 @@
-// The request engine every operation goes through: credential and integration headers (set on the
-// openapi-fetch client), per-business slots, per-operation quota holds, per-attempt timeouts, the call's
+// The request engine every operation goes through: credential and integration headers (set on its
+// sender), per-business slots, per-operation quota holds, per-attempt timeouts, the call's
 // deadline, retries by the operation's policy, error mapping, hooks. An operation (src/operations/*)
 // declares only its own part; see operation.ts. This file makes one engine and starts and ends its calls;
 // call-loop.ts runs a call (see engine-parts.ts for the other parts).
-import createClient from 'openapi-fetch';
-import type { paths } from '../../generated/schema.ts';
 import type { RateLimitState } from '../base/rate-limit.ts';
 import { emit } from '../hooks.ts';
 import { BusinessGate, type GateStats } from './business-gate.ts';
@@ -15,11 +13,11 @@ import {
   callEvent,
   type EngineParts,
   type EngineSettings,
-  type SendRequest,
 } from './engine-parts.ts';
 import type { BusinessInput, Operation } from './operation.ts';
 import { QuotaBook } from './quota-book.ts';
 import { createRedactor, credentialOf } from './redact.ts';
+import { createSendRequest } from './send-request.ts';
 import { ServerClock } from './server-clock.ts';
 
 export type { CallSettings, EngineSettings } from './engine-parts.ts';
@@ -37,17 +35,11 @@ let lastCallId = 0;
 
 export function createEngine(settings: EngineSettings) {
   const { baseUrl, hooks } = settings;
-  // The engine's own openapi-fetch client: middleware a caller adds to `raw` never touches these calls.
-  // Each request passes its own fetch (sender), so the client needs none.
-  // Redirects are not followed: fetch would resend the Api-Key header to wherever the server points.
-  const client = createClient<paths>({
-    baseUrl,
-    headers: settings.headers,
-    redirect: 'manual',
-  });
   const parts: EngineParts = {
     settings,
-    send: client.request.bind(client) as unknown as SendRequest,
+    // The engine's own sender, built from openapi-fetch's serializers, not its createClient (which the
+    // `raw` subpath alone needs): it keeps the main entry small. Each request passes its own fetch.
+    send: createSendRequest(baseUrl, settings.headers),
     host: new URL(baseUrl).host,
     gate: new BusinessGate(settings.maxInFlight),
     quotas: new QuotaBook(),

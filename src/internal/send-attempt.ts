@@ -4,13 +4,14 @@
 import { emit } from '../hooks.ts';
 import { onAbort, untilAborted } from './abort.ts';
 import { limitBody } from './body-limit.ts';
-import { type CallState, callEvent, type EngineParts, type SendRequest } from './engine-parts.ts';
+import { type CallState, callEvent, type EngineParts } from './engine-parts.ts';
 import type { BusinessInput, Operation, OperationRequest } from './operation.ts';
 import { PlainRequest } from './plain-request.ts';
 import { readRateLimit } from './read-rate-limit.ts';
 import { type Outcome, readResponse } from './read-response.ts';
 import { redactedHeaders } from './redact.ts';
 import { serverDate, serverResetAt } from './retry-delay.ts';
+import type { SendRequest } from './send-request.ts';
 import { type Exchange, FetchMisuse, thrownOutcome } from './thrown-send.ts';
 
 /** Sends attempt number `call.sent` of the call; resolves to its outcome, rejects only with an abort's reason. */
@@ -39,8 +40,7 @@ export async function sendAttempt<Valid extends BusinessInput, Result>(
   try {
     const sent = parts.send(operation.method, operation.path, {
       params: { path: request.path, query: request.query },
-      body: request.body,
-      parseAs: 'text', // parsed here, so a non-JSON body becomes a clear error instead of a SyntaxError
+      body: request.body, // read as text and parsed here, so a non-JSON body becomes a clear error
       fetch: sender(parts, call, controller.signal, exchange),
       // A multipart body needs a real Request: it adds the Content-Type with the boundary that onRequest shows.
       Request: request.body instanceof FormData ? Request : PlainRequest,
@@ -131,7 +131,7 @@ function fetchOnce(
   request: Request | PlainRequest,
   signal: AbortSignal,
 ): Promise<unknown> {
-  // The signal goes in fetch's init, not in openapi-fetch's Request: undici subscribes to the signal of
+  // The signal goes in fetch's init, not in the sender's Request: undici subscribes to the signal of
   // every Request it builds and fetch builds its own, so this pays that cost (~18 µs) once, not twice.
   const [input, init] =
     request instanceof PlainRequest ? [request.url, { ...request.init, signal }] : [request, { signal }];

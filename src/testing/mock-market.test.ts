@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerProblems } from '../../test-support/mock-answers.ts';
 import { createMarketClient, DeliveryUnknownError, NotFoundError } from '../index.ts';
+import { createRawClient } from '../raw/index.ts';
 import { type MockMarket, type MockMarketOptions, startMockMarket } from './mock-market.ts';
 
 let mock: MockMarket;
@@ -24,6 +25,11 @@ const checkingFetch = async (request: Request): Promise<Response> => {
 async function start(options: MockMarketOptions = {}) {
   mock = await startMockMarket(options);
   return createMarketClient({ apiKey: 'test', baseUrl: mock.url, fetch: checkingFetch, maxRetries: 0 });
+}
+
+/** The typed openapi-fetch client (`./raw`) on the running mock: sends what the engine would refuse. */
+function rawClient() {
+  return createRawClient({ apiKey: 'test', baseUrl: mock.url, fetch: checkingFetch });
 }
 
 beforeEach(() => {
@@ -111,7 +117,7 @@ describe('paging and filters', () => {
     });
     const raw = async (query: { limit?: number; pageToken?: string }, body: object) =>
       (
-        await market.raw.POST('/v2/businesses/{businessId}/chats', {
+        await rawClient().POST('/v2/businesses/{businessId}/chats', {
           params: { path: { businessId: 1 }, query },
           body,
         })
@@ -128,7 +134,7 @@ describe('paging and filters', () => {
     const all = [];
     for await (const chat of market.iterateChats({ businessId: 1, pageSize: 2 })) all.push(chat.chatId);
     expect(all).toHaveLength(6);
-    const bad = await market.raw.POST('/v2/businesses/{businessId}/chats', {
+    const bad = await rawClient().POST('/v2/businesses/{businessId}/chats', {
       params: { path: { businessId: 1 }, query: { pageToken: 'nonsense' } },
       body: {},
     });
@@ -190,7 +196,7 @@ describe('limits', () => {
     await market.getChat({ businessId: 1, chatId });
     expect(market.rateLimit).toMatchObject({ limit: 2, remaining: 1 });
     await market.getChat({ businessId: 1, chatId });
-    const raw = await market.raw.GET('/v2/businesses/{businessId}/chat', {
+    const raw = await rawClient().GET('/v2/businesses/{businessId}/chat', {
       params: { path: { businessId: 1 }, query: { chatId } },
     });
     expect(raw.response.status).toBe(420);
