@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { bundleSpec } from './bundle.ts';
+import { forgetBuild, recordBuild } from './lib/build-stamp.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -55,12 +56,20 @@ async function fixDeclarations(outDir: string): Promise<void> {
 /** Cleans `outDir` and builds the package into it (default dist/). Returns the files written. */
 export async function build(outDir: string = join(ROOT, 'dist')): Promise<string[]> {
   const out = resolve(outDir);
+  const isDist = out === join(ROOT, 'dist');
+  if (isDist) await forgetBuild(ROOT);
   await rm(out, { recursive: true, force: true });
-  await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out]);
-  await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.testing.json'), '--outDir', out]);
+  // Side by side: the two programs (the modules they share are emitted identically by both) and the specs.
+  await Promise.all([
+    ...['tsconfig.build.json', 'tsconfig.build.testing.json'].map((config) =>
+      run(process.execPath, [TSC, '-p', join(ROOT, config), '--outDir', out]),
+    ),
+    bundleSpec(join(out, 'openapi.yaml'), join(ROOT, 'openapi/openapi.yaml')),
+    bundleSpec(join(out, 'notifications.yaml'), join(ROOT, 'openapi/notifications.yaml')),
+  ]);
   await fixDeclarations(out);
-  await bundleSpec(join(out, 'openapi.yaml'), join(ROOT, 'openapi/openapi.yaml'));
-  await bundleSpec(join(out, 'notifications.yaml'), join(ROOT, 'openapi/notifications.yaml'));
+  // The record lets the consumer test pack a copy of dist/ instead of building again (lib/build-stamp.ts).
+  if (isDist) await recordBuild(ROOT);
   return (await filesUnder(out)).sort();
 }
 

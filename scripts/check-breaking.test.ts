@@ -1,10 +1,10 @@
 // check:breaking fails on each kind of breaking edit of either spec with one readable line naming it, and
 // passes compatible edits. Most cases call the library in process; two run the CLI (`--spec <file>`).
-import { execFile } from 'node:child_process';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { captureOutput } from '../test-support/captured-output.ts';
+import { checkBreaking } from './check-breaking.ts';
 import { diffSpecFiles, formatChanges, NOTIFICATIONS_SPEC_PATH, SPEC_PATH } from './lib/check-breaking.ts';
 import { repositoryVersionProblems, versionProblems } from './lib/check-versions.ts';
 import { allowsBreaking, releasedVersion, releaseSpec } from './lib/release-spec.ts';
@@ -196,13 +196,13 @@ describe('compatible edits pass', () => {
   });
 });
 
-describe('npm run check:breaking -- --spec <file> (the CLI)', () => {
-  const run = promisify(execFile);
-  const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'scripts/check-breaking.ts', ...args]).then(
-      (passed) => ({ code: 0, ...passed }),
-      (failed: { code: number; stdout: string; stderr: string }) => failed,
-    );
+// The command's function in-process (the npm test run also runs `npm run check:breaking` as a process).
+describe('npm run check:breaking -- --spec <file> (the command)', () => {
+  const cli = async (...args: string[]) => {
+    const output = captureOutput();
+    const code = await checkBreaking(args, output.out);
+    return { code, stdout: output.stdout(), stderr: output.stderr() };
+  };
 
   it('picks the baseline by the spec title, exits 1 on a break naming it, and refuses an unknown spec', async () => {
     // The released baseline has createChat only: break that.
@@ -220,7 +220,7 @@ describe('npm run check:breaking -- --spec <file> (the CLI)', () => {
     const unknown = await cli('--spec', spec);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('pass --baseline');
-  }, 30_000);
+  });
 });
 
 describe('release:spec', () => {

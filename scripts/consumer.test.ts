@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { checkTarball } from './check-package.ts';
 import { npm, type RunResult, run, SLOW_MS as SLOW } from './lib/child.ts';
 import { packPackage, ROOT } from './lib/pack.ts';
@@ -35,7 +35,8 @@ const CONSUMER_TSCONFIG = {
     types: [],
     noEmit: true,
   },
-  files: ['good.ts', 'notifications.ts', 'testing.ts'],
+  // bad.ts must fail with exactly one error; checked in the same program as the good files (one tsc run).
+  files: ['good.ts', 'notifications.ts', 'testing.ts', 'bad.ts'],
 };
 
 // Everything a consumer would write: the client, the options, every error class, the exported types.
@@ -269,62 +270,71 @@ assert.deepEqual(await refused.json(), { error: { type: 'WRONG_EVENT_FORMAT', me
 console.log(JSON.stringify({ chatId: result.chatId, spec: specPath }));
 `;
 
-describe('the packed package, installed into a fresh project', () => {
+// After the build and pack (beforeAll), the checks run side by side: the linters of the tarball, the dry run
+// on the repository and the installed project's checks (which share one install) are independent.
+describe.concurrent('the packed package, installed into a fresh project', () => {
   let work = '';
   let app = '';
   let packedFiles: string[] = [];
   let packedManifest: Record<string, unknown> = {};
   let tarball = '';
+  let installed: Promise<void> | undefined;
+
+  /** The fresh project with the tarball installed: set up once, by the first test that needs it. */
+  function install(): Promise<void> {
+    installed ??= (async () => {
+      await mkdir(app);
+      await writeFile(
+        join(app, 'package.json'),
+        json({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
+      );
+      await writeFile(join(app, 'tsconfig.json'), json(CONSUMER_TSCONFIG));
+      await writeFile(join(app, 'good.ts'), GOOD_TS);
+      await writeFile(join(app, 'notifications.ts'), NOTIFICATIONS_TS);
+      await writeFile(join(app, 'testing.ts'), TESTING_TS);
+      await writeFile(join(app, 'kit.mjs'), KIT_MJS);
+      await writeFile(join(app, 'bad.ts'), BAD_TS);
+      await writeFile(join(app, 'run.mjs'), RUN_MJS);
+      await npm(
+        [
+          'install',
+          tarball,
+          // The runtime dependencies come from this repository's node_modules, and --offline forbids the
+          // registry: tests may reach loopback only, and this works with an empty npm cache too.
+          join(ROOT, 'node_modules', 'openapi-fetch'),
+          // The test kit's: Ajv, its formats and the YAML reader.
+          join(ROOT, 'node_modules', 'ajv'),
+          join(ROOT, 'node_modules', 'ajv-formats'),
+          join(ROOT, 'node_modules', 'yaml'),
+          '--offline',
+          '--no-audit',
+          '--no-fund',
+          '--ignore-scripts',
+          '--loglevel=error',
+        ],
+        app,
+      );
+    })();
+    return installed;
+  }
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'ymcc-consumer-'));
     app = join(work, 'app');
-    await mkdir(app);
     const pack = await packPackage(work);
     packedFiles = pack.files;
     packedManifest = pack.manifest;
     tarball = pack.tarball;
-
-    await writeFile(
-      join(app, 'package.json'),
-      json({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
-    );
-    await writeFile(join(app, 'tsconfig.json'), json(CONSUMER_TSCONFIG));
-    await writeFile(join(app, 'tsconfig.bad.json'), json({ extends: './tsconfig.json', files: ['bad.ts'] }));
-    await writeFile(join(app, 'good.ts'), GOOD_TS);
-    await writeFile(join(app, 'notifications.ts'), NOTIFICATIONS_TS);
-    await writeFile(join(app, 'testing.ts'), TESTING_TS);
-    await writeFile(join(app, 'kit.mjs'), KIT_MJS);
-    await writeFile(join(app, 'bad.ts'), BAD_TS);
-    await writeFile(join(app, 'run.mjs'), RUN_MJS);
-    await npm(
-      [
-        'install',
-        tarball,
-        // The runtime dependencies come from this repository's node_modules, and --offline forbids the
-        // registry: tests may reach loopback only, and this works with an empty npm cache too.
-        join(ROOT, 'node_modules', 'openapi-fetch'),
-        // The test kit's: Ajv, its formats and the YAML reader.
-        join(ROOT, 'node_modules', 'ajv'),
-        join(ROOT, 'node_modules', 'ajv-formats'),
-        join(ROOT, 'node_modules', 'yaml'),
-        '--offline',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-        '--loglevel=error',
-      ],
-      app,
-    );
   }, SLOW);
 
   afterAll(async () => {
+    await installed?.catch(() => undefined);
     if (work !== '') await rm(work, { recursive: true, force: true });
   });
 
   it(
     'passes publint (strict) and attw (ESM-only profile), as npm run check:package checks',
-    async () => {
+    async ({ expect }) => {
       const results = await checkTarball(tarball);
       expect(results.filter(({ ok }) => !ok)).toEqual([]);
       expect(results.map(({ tool }) => tool)).toEqual(['publint', 'attw']);
@@ -332,7 +342,7 @@ describe('the packed package, installed into a fresh project', () => {
     SLOW,
   );
 
-  it('ships dist/, the README and package.json only: no sources, tests or node_modules', () => {
+  it('ships dist/, the README and package.json only: no sources, tests or node_modules', ({ expect }) => {
     expect(packedFiles).toContain('package.json');
     expect(packedFiles).toContain('README.md');
     expect(packedFiles).toContain('dist/src/index.js');
@@ -362,7 +372,7 @@ describe('the packed package, installed into a fresh project', () => {
 
   it(
     "picks only dist/, README and package.json out of the repository's own tree",
-    async () => {
+    async ({ expect }) => {
       // The staging copy above holds nothing else, so check `files` against the real tree too (read-only).
       const output = await npm(['pack', '--dry-run', '--ignore-scripts', '--json', '--loglevel=error'], ROOT);
       const [pack] = JSON.parse(output) as { files: { path: string }[] }[];
@@ -374,7 +384,7 @@ describe('the packed package, installed into a fresh project', () => {
     SLOW,
   );
 
-  it('depends on openapi-fetch, and for the test kit on ajv, ajv-formats and yaml', () => {
+  it('depends on openapi-fetch, and for the test kit on ajv, ajv-formats and yaml', ({ expect }) => {
     expect(Object.keys((packedManifest.dependencies as Record<string, string> | undefined) ?? {})).toEqual([
       'ajv',
       'ajv-formats',
@@ -384,30 +394,24 @@ describe('the packed package, installed into a fresh project', () => {
   });
 
   it(
-    'typechecks a consumer that uses the client, its options, errors and generated types, and the notifications and testing subpaths',
-    async () => {
+    "typechecks a consumer that uses the client, its options, errors and generated types, and the notifications and testing subpaths; rejects a `type: 'DIRECT'` context at compile time",
+    async ({ expect }) => {
+      await install();
       const result = await tsc('tsconfig.json', app);
-      expect(`${result.stdout}${result.stderr}`).toBe('');
-      expect(result.code).toBe(0);
-    },
-    SLOW,
-  );
-
-  it(
-    "rejects a `type: 'DIRECT'` context at compile time",
-    async () => {
-      const result = await tsc('tsconfig.bad.json', app);
-      const output = result.stdout + result.stderr;
+      const output = `${result.stdout}${result.stderr}`;
+      // The one error: bad.ts's DIRECT context. None in good.ts, notifications.ts, testing.ts or the library.
+      const errors = output.split('\n').filter((line) => line.includes('error TS'));
+      expect(errors, output).toHaveLength(1);
+      expect(errors[0]).toMatch(/^bad\.ts\(4,\d+\): error TS2322: .*'"DIRECT"'/);
       expect(result.code).not.toBe(0);
-      expect(output).toMatch(/bad\.ts\(4,\d+\): error TS2322: .*'"DIRECT"'/);
-      expect(output.split('\n').filter((line) => line.includes('error TS'))).toHaveLength(1);
     },
     SLOW,
   );
 
   it(
     'runs on Node: a call with a fake fetch, a ValidationError, the spec export resolves, a notification is handled',
-    async () => {
+    async ({ expect }) => {
+      await install();
       // require() of ESM is stable on Node 20.19+, but some 20.x releases still print an ExperimentalWarning.
       const result = await run(process.execPath, ['--disable-warning=ExperimentalWarning', 'run.mjs'], app);
       expect(result.stderr).toBe('');
@@ -419,7 +423,8 @@ describe('the packed package, installed into a fresh project', () => {
 
   it(
     "runs a consumer's tests with the kit: mock flow, a forced 500, a violation, check-notifications",
-    async () => {
+    async ({ expect }) => {
+      await install();
       const result = await run(process.execPath, ['--disable-warning=ExperimentalWarning', 'kit.mjs'], app);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);

@@ -1,11 +1,13 @@
 // Packs the library as `npm pack` ships it, from a staging copy (package.json, README, LICENSE, and dist/
 // from scripts/build.ts) rather than the repository's own dist/, so packing never races a build or a bench
-// running in the working tree. The staging copy has the same package.json, so `files`, `exports` and
+// running in the working tree (a copy of dist/ is used only when it matches the current sources and its
+// record: lib/build-stamp.ts). The staging copy has the same package.json, so `files`, `exports` and
 // dependencies are the real ones.
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from '../build.ts';
+import { copyBuiltDist } from './build-stamp.ts';
 import { npm } from './child.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,7 +24,8 @@ export interface PackedPackage {
 export async function packPackage(work: string): Promise<PackedPackage> {
   const staging = join(work, 'package');
   await mkdir(staging);
-  await build(join(staging, 'dist'));
+  // dist/ as `npm ci` or `npm run build` left it, when built from the current sources; else a fresh build.
+  if (!(await copyBuiltDist(join(staging, 'dist'), ROOT))) await build(join(staging, 'dist'));
   await copyFile(join(ROOT, 'package.json'), join(staging, 'package.json'));
   await copyFile(join(ROOT, 'README.md'), join(staging, 'README.md'));
   for (const license of ['LICENSE', 'LICENSE.md']) {
