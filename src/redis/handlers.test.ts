@@ -48,7 +48,7 @@ describe.runIf(redisTestsRun())('two notification handlers sharing store.duplica
 
   beforeAll(async () => {
     server = await startRedisServer();
-    admin = new Redis(server.url);
+    admin = new Redis<'legacy'>(server.url);
   }, 20_000);
   afterAll(async () => {
     await Promise.all(stores.map((s) => s.close()));

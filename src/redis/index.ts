@@ -70,9 +70,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const commandTimeoutMs = positive('commandTimeoutMs', options.commandTimeoutMs ?? 200);
 
   const own = client === undefined;
+  // `<'legacy'>` here and `as unknown` below: the reply mapping RedisConnection has. Left to inference,
+  // tsc relates two instantiations of ioredis' Redis class member by member (2-3 s of every typecheck).
   const connection: RedisConnection =
     client ??
-    new Redis(url as string, {
+    new Redis<'legacy'>(url as string, {
       enableOfflineQueue: false, // a command while disconnected fails at once: the client falls back
       maxRetriesPerRequest: 0,
       retryStrategy: (times) => Math.min(times * 50, 500), // reconnect soon after a restart
@@ -81,7 +83,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       disconnectTimeout: commandTimeoutMs,
     });
   // Pub/sub needs a connection of its own: it tells a waiter that a slot is its now.
-  const subscriber = (connection as Redis).duplicate() as RedisConnection;
+  const subscriber = (connection as Redis).duplicate() as unknown as RedisConnection;
   const quiet = () => {}; // failures are seen (and reported once) through the commands
   if (own) connection.on('error', quiet);
   subscriber.on('error', quiet);

@@ -18,8 +18,8 @@ describe.runIf(redisTestsRun())('the shared limits’ scripts', () => {
 
   beforeAll(async () => {
     server = await startRedisServer();
-    redis = new Redis(server.url);
-    listener = new Redis(server.url);
+    redis = new Redis<'legacy'>(server.url);
+    listener = new Redis<'legacy'>(server.url);
     listener.on('message', (channel: string, message: string) => messages.push(`${channel}: ${message}`));
     await listener.subscribe('ch');
   }, 20_000);

@@ -25,7 +25,7 @@ describe.runIf(redisTestsRun())('RedisClaims', () => {
 
   beforeAll(async () => {
     server = await startRedisServer();
-    redis = new Redis(server.url);
+    redis = new Redis<'legacy'>(server.url);
     await redis.ping();
   }, 20_000);
   afterAll(async () => {

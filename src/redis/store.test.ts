@@ -65,7 +65,7 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
   beforeAll(async () => {
     children = bundleChildren([HOLDER, EXIT_CHILD]); // meanwhile
     server = await startRedisServer();
-    admin = new Redis(server.url, { lazyConnect: true });
+    admin = new Redis<'legacy'>(server.url, { lazyConnect: true });
     admin.on('error', () => {}); // it sees the kill test's outage too
     await admin.connect();
   }, 20_000);
