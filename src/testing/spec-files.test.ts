@@ -1,10 +1,12 @@
-// Reading the kit's specs (a missing or broken file names itself) and following their local $refs.
+// Reading the kit's specs (a missing or broken file names itself), following their local $refs, and
+// validating values against their schemas with Ajv (strict: a typo in a schema is an error).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSpec, locate, readSpecFile } from './spec-files.ts';
+import { isObject, pointer, specValidator } from './spec-validator.ts';
 
 describe('loadSpec and readSpecFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spec-files-'));
@@ -93,5 +95,60 @@ describe('locate', () => {
     expect(() => locate({ $ref: '#/components/schemas/Loop' }, [], root)).toThrow(
       '$ref #/components/schemas/Loop is part of a cycle',
     );
+  });
+});
+
+describe('specValidator', () => {
+  const spec = {
+    openapi: '3.0.3',
+    info: { title: 't', version: '1' },
+    'x-top': true,
+    components: {
+      schemas: {
+        Name: { type: 'string', minLength: 2, example: 'ab', xml: { name: 'n' }, externalDocs: { url: 'u' } },
+        'a/b~c': {
+          type: 'object',
+          'x-internal': true,
+          required: ['id'],
+          properties: {
+            id: { type: 'integer', format: 'int64', nullable: true },
+            name: { allOf: [{ $ref: '#/components/schemas/Name', 'x-nested': 1 }] },
+          },
+        },
+        Typo: { type: 'string', maxLenght: 3 },
+      },
+    },
+  };
+  const errorsAt = specValidator(spec);
+
+  it('checks a value against the schema at a path; OpenAPI and x- keywords are allowed', () => {
+    expect(errorsAt(['components', 'schemas', 'Name'], 'ab')).toEqual([]);
+    expect(errorsAt(['components', 'schemas', 'Name'], 'a')).toEqual([
+      '(root) must NOT have fewer than 2 characters',
+    ]);
+    const at = ['components', 'schemas', 'a/b~c'];
+    expect(errorsAt(at, { id: null, name: 'ab' })).toEqual([]);
+    expect(errorsAt(at, { id: 1.5, name: 1 })).toEqual([
+      '/id must be integer',
+      '/id must match format "int64"',
+      '/name must be string',
+    ]);
+    expect(errorsAt(at, {})).toEqual(["(root) must have required property 'id'"]);
+  });
+
+  it('refuses a schema with an unknown keyword, and a path with no schema', () => {
+    expect(() => errorsAt(['components', 'schemas', 'Typo'], 'x')).toThrow(/unknown keyword: "maxLenght"/);
+    expect(() => errorsAt(['components', 'schemas', 'Nope'], 'x')).toThrow(
+      'the spec has no schema at components/schemas/Nope',
+    );
+  });
+
+  it('writes JSON pointers with ~0, ~1 and %-escapes', () => {
+    expect(pointer(['paths', '/v2/{id}', 'a~b c'])).toBe('paths/~1v2~1%7Bid%7D/a~0b%20c');
+  });
+
+  it('takes only plain objects for objects', () => {
+    expect([{}, { a: 1 }].map(isObject)).toEqual([true, true]);
+    expect([null, undefined, [], 'x', 1].map(isObject)).toEqual([false, false, false, false, false]);
   });
 });
