@@ -263,5 +263,9 @@ describe('readOperations on shapes openapi.yaml does not use', () => {
         'bad parameter at #/paths/~1x/get/parameters/0: it needs a name',
       );
     }
+    const atPath = { paths: { '/x': { parameters: [{ in: 'query' }], get: { responses: {} } } } };
+    expect(() => readOperations(atPath)).toThrow(
+      'bad parameter at #/paths/~1x/parameters/0: it needs a name',
+    );
   });
 });
