@@ -1,7 +1,8 @@
 // The operations the mock reads from openapi.yaml: how it matches requests, their parameters, bodies, answer
-// codes with headers and examples (each valid against its own schema), and hourly quotas.
+// codes with headers and examples (each valid against its own schema), and hourly quotas; and what it
+// reads of the shapes OpenAPI allows that openapi.yaml does not use (yet): refs, path-level parameters, ...
 import { describe, expect, it } from 'vitest';
-import { apiOperations, findOperation } from './api-operations.ts';
+import { apiOperations, findOperation, readOperations } from './api-operations.ts';
 import { loadSpec } from './spec-files.ts';
 import { specValidator } from './spec-validator.ts';
 
@@ -111,5 +112,160 @@ describe('apiOperations', () => {
     }
     expect(problems).toEqual([]);
     expect(examples).toBeGreaterThan(100);
+  });
+});
+
+describe('readOperations on shapes openapi.yaml does not use', () => {
+  const ok = { description: 'ok' };
+  const spec = {
+    paths: {
+      '/items/{itemId}.json': {
+        parameters: [{ $ref: '#/components/parameters/ItemId' }],
+        put: {
+          operationId: 'putItem',
+          parameters: [{ name: 'dry', in: 'query' }],
+          requestBody: { $ref: '#/components/requestBodies/Item' },
+          responses: { '204': ok, '200': { $ref: '#/components/responses/Item' } },
+        },
+        delete: { operationId: 'deleteItem', responses: { '204': ok } },
+        patch: {
+          operationId: 'patchItem',
+          requestBody: { content: { 'application/merge-patch+json': {} } },
+          responses: {},
+          'x-resource-limit-config': { amount: 7, period: 'hours' },
+        },
+        summary: 'not an operation',
+      },
+      '/empty': {},
+    },
+    components: {
+      parameters: {
+        ItemId: { name: 'itemId', in: 'path', required: true, schema: { $ref: '#/components/schemas/Id' } },
+      },
+      schemas: { Id: { type: 'integer' } },
+      requestBodies: { Item: { required: true, content: { 'application/json': { schema: {} } } } },
+      headers: { Remaining: { required: true, schema: { type: 'integer' } } },
+      examples: { One: { value: { id: 1 } } },
+      responses: {
+        Item: {
+          description: 'the item',
+          headers: { Remaining: { $ref: '#/components/headers/Remaining' }, Trace: { schema: {} } },
+          content: {
+            'application/json': {
+              examples: { one: { $ref: '#/components/examples/One' }, two: { value: 2 } },
+            },
+          },
+        },
+      },
+    },
+  };
+
+  it('reads every method, path-level and $ref parameters, bodies, answers, and a quota of 1000 by default', () => {
+    const [put, remove, patch, ...rest] = readOperations(spec);
+    expect(rest).toEqual([]);
+    expect(put).toEqual({
+      operationId: 'putItem',
+      method: 'PUT',
+      template: '/items/{itemId}.json',
+      pattern: expect.any(RegExp),
+      parameters: [
+        {
+          name: 'itemId',
+          in: 'path',
+          required: true,
+          schemaPath: ['components', 'schemas', 'Id'],
+          type: 'integer',
+        },
+        {
+          name: 'dry',
+          in: 'query',
+          required: false,
+          schemaPath: ['paths', '/items/{itemId}.json', 'put', 'parameters', '0', 'schema'],
+          type: undefined,
+        },
+      ],
+      body: {
+        required: true,
+        media: {
+          'application/json': [
+            'components',
+            'requestBodies',
+            'Item',
+            'content',
+            'application/json',
+            'schema',
+          ],
+        },
+      },
+      responses: {
+        '204': {
+          schemaPath: [
+            'paths',
+            '/items/{itemId}.json',
+            'put',
+            'responses',
+            '204',
+            'content',
+            'application/json',
+            'schema',
+          ],
+          headers: {},
+          examples: [],
+        },
+        '200': {
+          schemaPath: ['components', 'responses', 'Item', 'content', 'application/json', 'schema'],
+          headers: {
+            Remaining: { required: true, schemaPath: ['components', 'headers', 'Remaining', 'schema'] },
+            Trace: {
+              required: false,
+              schemaPath: ['components', 'responses', 'Item', 'headers', 'Trace', 'schema'],
+            },
+          },
+          examples: [{ id: 1 }, 2],
+        },
+      },
+      quota: 1000,
+    });
+    expect(put?.pattern.exec('/items/12.json')?.groups).toEqual({ itemId: '12' });
+    expect(put?.pattern.test('/items/12xjson')).toBe(false);
+    expect(remove).toMatchObject({
+      operationId: 'deleteItem',
+      method: 'DELETE',
+      body: undefined,
+      quota: 1000,
+    });
+    expect(remove?.parameters.map((p) => p.name)).toEqual(['itemId']);
+    expect(patch).toMatchObject({
+      method: 'PATCH',
+      body: {
+        required: false,
+        media: {
+          'application/merge-patch+json': [
+            'paths',
+            '/items/{itemId}.json',
+            'patch',
+            'requestBody',
+            'content',
+            'application/merge-patch+json',
+            'schema',
+          ],
+        },
+      },
+      responses: {},
+      quota: 7,
+    });
+  });
+
+  it('names a parameter without a name, or one that is no parameter object', () => {
+    for (const parameter of [{ in: 'query' }, 'itemId']) {
+      const broken = { paths: { '/x': { get: { parameters: [parameter], responses: {} } } } };
+      expect(() => readOperations(broken)).toThrow(
+        'bad parameter at #/paths/~1x/get/parameters/0: it needs a name',
+      );
+    }
+    const atPath = { paths: { '/x': { parameters: [{ in: 'query' }], get: { responses: {} } } } };
+    expect(() => readOperations(atPath)).toThrow(
+      'bad parameter at #/paths/~1x/parameters/0: it needs a name',
+    );
   });
 });

@@ -1,7 +1,7 @@
 // The Partner API's operations as the mock needs them, read from openapi.yaml: how to match a request,
 // its parameters and body schema (as paths into the spec, for Ajv), its answer codes and hourly quota.
 import { loadSpec, locate } from './spec-files.ts';
-import { isObject, type JsonObject } from './spec-validator.ts';
+import { isObject, type JsonObject, pointer } from './spec-validator.ts';
 
 export type OperationId =
   | 'createChat'
@@ -40,17 +40,19 @@ export interface SpecOperation {
   quota: number;
 }
 
-// Stryker disable next-line StringLiteral: the spec has no PUT, DELETE or PATCH operation
+// The methods an OpenAPI path item may hold operations under (the spec uses get and post).
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
+/** The hourly quota of an operation without `x-resource-limit-config`. */
+const DEFAULT_QUOTA = 1000;
+
 function readParameters(raw: unknown, at: string[], spec: JsonObject): SpecParameter[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.map((item, i) => {
+  return ((raw ?? []) as unknown[]).map((item, i) => {
     const { node, path } = locate(item, [...at, String(i)], spec);
     if (!isObject(node) || typeof node.name !== 'string')
-      throw new Error(`bad parameter at ${path.join('/')}`);
+      throw new Error(`bad parameter at #/${pointer(path)}: it needs a name`);
     const schema = locate(node.schema, [...path, 'schema'], spec);
-    const type = isObject(schema.node) && typeof schema.node.type === 'string' ? schema.node.type : undefined;
+    const type = (schema.node as { type?: string } | undefined)?.type;
     return {
       name: node.name,
       in: node.in as SpecParameter['in'],
@@ -61,47 +63,38 @@ function readParameters(raw: unknown, at: string[], spec: JsonObject): SpecParam
   });
 }
 
-function readMedia(content: unknown, at: string[]): Record<string, string[]> {
-  const media: Record<string, string[]> = {};
-  for (const type of Object.keys(isObject(content) ? content : {})) media[type] = [...at, type, 'schema'];
-  return media;
-}
-
-function readResponses(raw: unknown, at: string[], spec: JsonObject): SpecOperation['responses'] {
+function readResponses(raw: JsonObject, at: string[], spec: JsonObject): SpecOperation['responses'] {
   const out: SpecOperation['responses'] = {};
-  for (const [code, item] of Object.entries(isObject(raw) ? raw : {})) {
+  for (const [code, item] of Object.entries(raw)) {
     const { node, path } = locate(item, [...at, code], spec);
-    if (!isObject(node)) continue;
-    const json = isObject(node.content) ? node.content['application/json'] : undefined;
-    const headers: Record<string, { required: boolean; schemaPath: string[] }> = {};
-    for (const [name, header] of Object.entries(isObject(node.headers) ? node.headers : {})) {
+    const response = node as { content?: JsonObject; headers?: JsonObject };
+    const json = response.content?.['application/json'] as { examples?: JsonObject } | undefined;
+    const headers: SpecOperation['responses'][string]['headers'] = {};
+    for (const [name, header] of Object.entries(response.headers ?? {})) {
       const found = locate(header, [...path, 'headers', name], spec);
-      const required = isObject(found.node) && found.node.required === true;
-      headers[name] = { required, schemaPath: [...found.path, 'schema'] };
+      headers[name] = {
+        required: (found.node as JsonObject).required === true,
+        schemaPath: [...found.path, 'schema'],
+      };
     }
-    const examples = Object.values(isObject(json) && isObject(json.examples) ? json.examples : {})
-      .map((example) => locate(example, [], spec).node)
-      .map((example) => (isObject(example) ? example.value : undefined));
+    const examples = Object.values(json?.examples ?? {}).map(
+      (example) => (locate(example, [], spec).node as JsonObject).value,
+    );
     out[code] = { schemaPath: [...path, 'content', 'application/json', 'schema'], headers, examples };
   }
   return out;
 }
 
-let cached: SpecOperation[] | undefined;
-
-/** Every operation of openapi.yaml. */
-export function apiOperations(): SpecOperation[] {
-  if (cached !== undefined) return cached;
-  const spec = loadSpec('openapi');
+/** The operations of `spec` (a parsed OpenAPI 3.0 document). */
+export function readOperations(spec: JsonObject): SpecOperation[] {
   const operations: SpecOperation[] = [];
-  for (const [template, item] of Object.entries(isObject(spec.paths) ? spec.paths : {})) {
-    if (!isObject(item)) continue;
+  for (const [template, item] of Object.entries(spec.paths as Record<string, JsonObject>)) {
     for (const method of METHODS) {
-      const node = item[method];
-      if (!isObject(node)) continue;
+      const node = item[method] as JsonObject | undefined;
+      if (node === undefined) continue;
       const at = ['paths', template, method];
       const body = locate(node.requestBody, [...at, 'requestBody'], spec);
-      const limit = node['x-resource-limit-config'];
+      const limit = node['x-resource-limit-config'] as { amount?: number } | undefined;
       const names = template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{(\w+)\\\}/g, '(?<$1>[^/]+)');
       operations.push({
         operationId: node.operationId as OperationId,
@@ -109,23 +102,34 @@ export function apiOperations(): SpecOperation[] {
         template,
         pattern: new RegExp(`^${names}$`),
         parameters: [
-          // Stryker disable next-line ArrayDeclaration,StringLiteral: the spec declares no path-level parameters
           ...readParameters(item.parameters, ['paths', template, 'parameters'], spec),
           ...readParameters(node.parameters, [...at, 'parameters'], spec),
         ],
         body: isObject(body.node)
           ? {
               required: body.node.required === true,
-              media: readMedia(body.node.content, [...body.path, 'content']),
+              media: Object.fromEntries(
+                Object.keys(body.node.content as JsonObject).map((type) => [
+                  type,
+                  [...body.path, 'content', type, 'schema'],
+                ]),
+              ),
             }
           : undefined,
-        responses: readResponses(node.responses, [...at, 'responses'], spec),
-        quota: isObject(limit) && typeof limit.amount === 'number' ? limit.amount : 1000,
+        responses: readResponses(node.responses as JsonObject, [...at, 'responses'], spec),
+        quota: limit?.amount ?? DEFAULT_QUOTA,
       });
     }
   }
-  cached = operations;
   return operations;
+}
+
+let cached: SpecOperation[] | undefined;
+
+/** Every operation of openapi.yaml, read once. */
+export function apiOperations(): SpecOperation[] {
+  cached ??= readOperations(loadSpec('openapi'));
+  return cached;
 }
 
 export function findOperation(operationId: string): SpecOperation | undefined {

@@ -1,10 +1,11 @@
 // The command's logic in-process (cli.test.ts runs the real process): exit codes, what it prints, and the
 // mock it serves until told to stop.
+import { EventEmitter } from 'node:events';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNotificationHandler, toNodeListener } from '../notifications/index.ts';
-import { runCommand, USAGE } from './cli-main.ts';
+import { processIo, runCommand, USAGE } from './cli-main.ts';
 
 function io() {
   const out: string[] = [];
@@ -108,5 +109,32 @@ describe('check-notifications', () => {
     expect(Number(total)).toBeGreaterThan(0);
     expect(run.out[1]).toBe(`\n${total} of ${total} cases FAILED`);
     expect(run.out[0]).toMatch(/chatCreated: the spec's example +200 +400 +FAIL: expected 200, got 400/);
+  });
+});
+
+describe('processIo', () => {
+  it('writes lines to the console: out to log, err to error', () => {
+    const lines: string[] = [];
+    const io = processIo(new EventEmitter(), {
+      log: (line: string) => void lines.push(`log ${line}`),
+      error: (line: string) => void lines.push(`error ${line}`),
+    });
+    io.out('a');
+    io.err('b');
+    expect(lines).toEqual(['log a', 'error b']);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'])('stops serving on %s, not before', async (signal) => {
+    const signals = new EventEmitter();
+    let stopped = false;
+    void processIo(signals, console)
+      .stopped()
+      .then(() => (stopped = true));
+    signals.emit('SIGHUP');
+    await new Promise(setImmediate);
+    expect(stopped).toBe(false);
+    signals.emit(signal);
+    await new Promise(setImmediate);
+    expect(stopped).toBe(true);
   });
 });

@@ -15,6 +15,22 @@ export interface CommandIo {
   stopped(): Promise<void>;
 }
 
+/** The io of the real command: lines to the console, stopped by the process's first SIGINT or SIGTERM. */
+export function processIo(
+  signals: Pick<NodeJS.EventEmitter, 'once'> = process,
+  log: Pick<Console, 'log' | 'error'> = console,
+): CommandIo {
+  return {
+    out: (line) => log.log(line),
+    err: (line) => log.error(line),
+    stopped: () =>
+      new Promise<void>((resolve) => {
+        signals.once('SIGINT', () => resolve());
+        signals.once('SIGTERM', () => resolve());
+      }),
+  };
+}
+
 async function serveMock(args: string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({
     args,

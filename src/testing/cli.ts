@@ -3,16 +3,6 @@
 //   yandex-market-chats mock [--port 8080] [--host 127.0.0.1]   serves the mock until SIGINT/SIGTERM
 //   yandex-market-chats check-notifications <url>                checks a notification endpoint; exit 1 on a mismatch
 // What it does is in cli-main.ts; this file only ties it to the process.
-import { runCommand } from './cli-main.ts';
+import { processIo, runCommand } from './cli-main.ts';
 
-const stopped = () =>
-  new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-
-process.exitCode = await runCommand(process.argv.slice(2), {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-  stopped,
-});
+process.exitCode = await runCommand(process.argv.slice(2), processIo());

@@ -99,10 +99,7 @@ export function addChat(state: MarketState, seed: SeedChat, now: string): MockCh
   const chat: MockChat = {
     businessId: seed.businessId,
     chatId,
-    context:
-      seed.context.id === undefined
-        ? { type: seed.context.type }
-        : { type: seed.context.type, id: seed.context.id },
+    context: { ...seed.context },
     type: seed.type ?? 'CHAT',
     status: seed.status ?? 'NEW',
     customer: seed.customer ?? { name: 'Test Customer', publicId: `customer-${chatId}` },
@@ -121,9 +118,9 @@ export function addMessage(state: MarketState, chat: MockChat, seed: SeedMessage
     throw new Error(`seed: message ${messageId} is given twice`);
   }
   state.nextMessageId = Math.max(state.nextMessageId, messageId + 1);
-  const message: MockMessage = { messageId, createdAt: now, sender: seed.sender ?? 'PARTNER' };
-  if (seed.message !== undefined) message.message = seed.message;
-  if (seed.payload !== undefined) message.payload = seed.payload;
+  // The text and files, as far as given (the rest of the seed is used above).
+  const { messageId: _id, createdAt: _at, sender = 'PARTNER', ...content } = seed;
+  const message: MockMessage = { messageId, createdAt: now, sender, ...content };
   chat.messages.push(message);
   chat.updatedAt = now;
   if (message.sender === 'PARTNER') chat.status = 'WAITING_FOR_CUSTOMER';

@@ -220,6 +220,30 @@ describe('limits', () => {
   });
 });
 
+describe('answers', () => {
+  it('are JSON, and a request answered leaves the in-flight count (one at a time passes)', async () => {
+    await start({ limits: { inFlight: 1 } });
+    for (const _ of [1, 2, 3]) {
+      const response = await fetch(`${mock.url}/v2/businesses/1/chats`, {
+        method: 'POST',
+        headers: { 'api-key': 'k', 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(await response.json()).toMatchObject({ status: 'OK' });
+    }
+  });
+
+  it('a port already in use fails the start, naming it', async () => {
+    await start();
+    const port = new URL(mock.url).port;
+    await expect(startMockMarket({ port: Number(port) })).rejects.toThrow(
+      `EADDRINUSE: address already in use 127.0.0.1:${port}`,
+    );
+  });
+});
+
 describe('violations', () => {
   it('a missing credential gets 401, a broken body or parameter 400; each is recorded', async () => {
     await start();

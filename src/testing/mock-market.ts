@@ -77,9 +77,8 @@ async function readBody(request: IncomingMessage): Promise<Uint8Array> {
 
 function headersOf(request: IncomingMessage): Headers {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value])
-      headers.append(name, item);
+  for (const [name, values] of Object.entries(request.headersDistinct)) {
+    for (const value of values as string[]) headers.append(name, value);
   }
   return headers;
 }
@@ -101,13 +100,14 @@ export async function startMockMarket(options: MockMarketOptions = {}): Promise<
   const failures = new Map<OperationId, { status: number; afterActing: boolean }[]>();
   const requests: RecordedRequest[] = [];
   const violations: Violation[] = [];
-  let baseUrl = '';
+  let baseUrl: string;
 
   async function answer(
     incoming: IncomingMessage,
   ): Promise<{ answer: Answer; headers: Record<string, string> }> {
-    const url = new URL(incoming.url ?? '/', 'http://mock.invalid');
-    const method = incoming.method ?? 'GET';
+    // A server's requests always have both.
+    const url = new URL(incoming.url as string, 'http://mock.invalid');
+    const method = incoming.method as string;
     const checked = await checkRequest({
       method,
       url,
@@ -141,6 +141,7 @@ export async function startMockMarket(options: MockMarketOptions = {}): Promise<
     const reading = limits.take(businessId, operation.operationId, operation.quota);
     const entered = limits.enter(businessId);
     try {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a sleep of 0 ms only yields, the answer is the same
       if (limits.delayMs > 0) await sleep(limits.delayMs);
       const answer = decide(operation, checked, entered, reading);
       // A used-up quota reads 0 remaining (take counts no further).
@@ -159,7 +160,7 @@ export async function startMockMarket(options: MockMarketOptions = {}): Promise<
     // Stryker disable next-line LogicalOperator,StringLiteral: an unauthorized request always has its credential problem first
     if (checked.unauthorized) return unauthorized(checked.violations[0] ?? 'Api-Key token is invalid');
     if (checked.violations.length > 0) return badRequest(checked.violations);
-    if (!entered) return tooManyInFlight(options.limits?.inFlight ?? 4);
+    if (!entered) return tooManyInFlight(limits.maxInFlight);
     if (reading.exceeded) return quotaUsedUp(operation, reading.limit);
     const input = { params: checked.params, body: checked.body, now: now().toISOString(), baseUrl };
     const failure = failures.get(operation.operationId)?.shift();

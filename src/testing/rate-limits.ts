@@ -67,9 +67,13 @@ export class RateLimits {
   /** Starts a request in flight; false when it is one too many (enforced only). Call `leave` after. */
   enter(businessId: number): boolean {
     const count = this.inFlight.get(businessId) ?? 0;
-    const max = this.enforced === undefined ? Number.POSITIVE_INFINITY : (this.enforced.inFlight ?? 4);
     this.inFlight.set(businessId, count + 1);
-    return count < max;
+    return count < this.maxInFlight;
+  }
+
+  /** How many requests may be in flight at once per business: no limit unless enforced. */
+  get maxInFlight(): number {
+    return this.enforced === undefined ? Number.POSITIVE_INFINITY : (this.enforced.inFlight ?? 4);
   }
 
   leave(businessId: number): void {

@@ -96,6 +96,98 @@ describe('sendNotification', () => {
   });
 });
 
+describe('sendNotification: what the answer breaks, and a receiver that fails', () => {
+  const answering =
+    (status: number, text: string, contentType?: string): typeof fetch =>
+    async () =>
+      new Response(text, {
+        status,
+        headers: contentType === undefined ? {} : { 'content-type': contentType },
+      });
+  const send = (answer: typeof fetch, notification: unknown = event) =>
+    sendNotification('http://127.0.0.1:9/notification', notification, { fetch: answer });
+  const valid = JSON.stringify({ name: 'shop', version: '1', time: '2026-11-25T19:41:05Z' });
+
+  it('names a content type other than application/json, or none', async () => {
+    expect(await send(answering(200, valid, 'application/json; charset=utf-8'))).toEqual({
+      status: 200,
+      body: JSON.parse(valid),
+      violations: [],
+    });
+    expect((await send(answering(200, valid, 'Application/JSON'))).violations).toEqual([]);
+    expect((await send(answering(200, valid, 'text/plain'))).violations).toEqual([
+      'content type text/plain is not application/json',
+    ]);
+    expect((await send(answering(200, valid, 'application/json-seq'))).violations).toEqual([
+      'content type application/json-seq is not application/json',
+    ]);
+    expect((await send(answering(200, valid, 'text/x-application/json'))).violations).toEqual([
+      'content type text/x-application/json is not application/json',
+    ]);
+    const untyped = await send(async () => new Response(new Blob([valid]), { status: 200 }));
+    expect(untyped.violations).toEqual(['content type (none) is not application/json']);
+  });
+
+  it('gives back a body that is not JSON as text, and names it (its first 100 characters)', async () => {
+    expect(await send(answering(200, 'ok', 'application/json'))).toEqual({
+      status: 200,
+      body: 'ok',
+      violations: ['body is not JSON: ok'],
+    });
+    const long = `<html>${'x'.repeat(200)}`;
+    expect((await send(answering(500, long, 'application/json'))).violations).toEqual([
+      `body is not JSON: ${long.slice(0, 100)}`,
+    ]);
+  });
+
+  it('reports a receiver that cannot be reached, and which timeout it waited (1 s for PING, else 10 s)', async () => {
+    const failing =
+      (error: unknown): typeof fetch =>
+      async () => {
+        throw error;
+      };
+    const timeout = new DOMException('timed out', 'TimeoutError');
+    expect((await send(failing(timeout))).violations).toEqual([
+      'no answer within 10000 ms (Yandex counts that as 500 and sends again)',
+    ]);
+    const ping = { notificationType: 'PING', time: '2026-11-25T19:40:00.213Z' };
+    expect(await send(failing(timeout), ping)).toEqual({
+      status: 0,
+      body: undefined,
+      violations: ['no answer within 1000 ms (Yandex counts that as 500 and sends again)'],
+    });
+    expect((await send(failing(new TypeError('fetch failed')))).violations).toEqual([
+      'TypeError: fetch failed (Yandex counts that as 500 and sends again)',
+    ]);
+    expect((await send(failing('refused'))).violations).toEqual([
+      'refused (Yandex counts that as 500 and sends again)',
+    ]);
+  });
+
+  it('names every problem of an invalid event, also of one without a type or no object at all', async () => {
+    await expect(send(answering(200, valid), { ...event, chatId: 'x', businessId: 0 })).rejects.toThrow(
+      'the notification breaks notifications.yaml: /chatId must be integer; /businessId must be >= 1',
+    );
+    await expect(send(answering(200, valid), { chatId: 1 })).rejects.toThrow(
+      /breaks notifications.yaml: .*must have required property 'notificationType'/,
+    );
+    const bodies: unknown[] = [];
+    const refusing: typeof fetch = async (_url, init) => {
+      bodies.push(init?.body);
+      return new Response('{"error":{"type":"WRONG_EVENT_FORMAT","message":"no"}}', {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const answer = await sendNotification('http://127.0.0.1:9/notification', null, {
+      fetch: refusing,
+      expectInvalid: true,
+    });
+    expect(answer).toMatchObject({ status: 400, violations: [] });
+    expect(bodies).toEqual(['null']);
+  });
+});
+
 describe('check-notifications', () => {
   it('makes each example and, per type, a missing-field and wrong-type variant from the spec', () => {
     const names = notificationCases().map((c) => `${c.name} -> ${c.expected}`);

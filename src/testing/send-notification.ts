@@ -1,7 +1,7 @@
 // sendNotification: posts one notification to a seller's endpoint as Yandex would, after checking it
 // against notifications.yaml, and checks the answer against the same spec (status, content type, body).
-import { loadSpec, locate } from './spec-files.ts';
-import { type ErrorsAt, isObject, specValidator } from './spec-validator.ts';
+import { loadSpec, locate, nodeAt } from './spec-files.ts';
+import { type ErrorsAt, isObject, type JsonObject, specValidator } from './spec-validator.ts';
 
 const OPERATION = ['paths', '/notification', 'post'];
 const REQUEST_SCHEMA = [...OPERATION, 'requestBody', 'content', 'application/json', 'schema'];
@@ -27,43 +27,36 @@ export const notificationErrors = (path: readonly string[], value: unknown): str
   return errorsAt(path, value);
 };
 
-/** The schema of the request's oneOf made for this notificationType, as a path, for readable errors. */
+/** The path of the request's oneOf schema made for this notificationType (the catch-all has no enum). */
 function schemaOfType(type: unknown): string[] | undefined {
   const spec = loadSpec('notifications');
-  const request = locate(
-    REQUEST_SCHEMA.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), spec),
-    REQUEST_SCHEMA,
-    spec,
-  );
-  const branches = isObject(request.node) && Array.isArray(request.node.oneOf) ? request.node.oneOf : [];
-  for (const [i, branch] of branches.entries()) {
+  const request = locate(nodeAt(spec, REQUEST_SCHEMA), REQUEST_SCHEMA, spec);
+  for (const [i, branch] of ((request.node as JsonObject).oneOf as unknown[]).entries()) {
+    // Stryker disable next-line ArrayDeclaration,StringLiteral: each branch is a $ref, whose target's path locate gives
     const found = locate(branch, [...request.path, 'oneOf', String(i)], spec);
-    const property =
-      isObject(found.node) && isObject(found.node.properties)
-        ? found.node.properties.notificationType
-        : undefined;
-    if (isObject(property) && Array.isArray(property.enum) && property.enum.includes(type)) return found.path;
+    const { properties } = found.node as { properties: { notificationType: { enum?: unknown[] } } };
+    if (properties.notificationType.enum?.includes(type)) return found.path;
   }
   return undefined;
 }
 
-/** What `notification` breaks of the spec's request schema (of its own type's schema, when it has one). */
+/**
+ * What `notification` breaks of the spec's request schema: of its own type's schema when it has one (exactly
+ * one schema of the oneOf matches each notification), so the errors name its fields, not every schema's.
+ */
 export function eventViolations(notification: unknown): string[] {
-  const errors = notificationErrors(REQUEST_SCHEMA, notification);
-  if (errors.length === 0) return [];
   const own = schemaOfType(isObject(notification) ? notification.notificationType : undefined);
-  return own === undefined ? errors : notificationErrors(own, notification);
+  return notificationErrors(own ?? REQUEST_SCHEMA, notification);
 }
 
+/** application/json, with or without parameters such as charset (not application/json-seq). */
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
 function answerViolations(status: number, contentType: string | null, body: unknown, text: string): string[] {
-  const responses = loadSpec('notifications').paths as Record<
-    string,
-    Record<string, Record<string, unknown>>
-  >;
-  const codes = Object.keys(responses['/notification']?.post?.responses ?? {});
+  const codes = Object.keys(nodeAt(loadSpec('notifications'), [...OPERATION, 'responses']) as JsonObject);
   if (!codes.includes(String(status)))
     return [`status ${status} is not one the spec allows (${codes.join(', ')})`];
-  if (!/^application\/json\b/i.test(contentType ?? ''))
+  if (!JSON_TYPE.test(contentType ?? ''))
     return [`content type ${contentType ?? '(none)'} is not application/json`];
   if (body === undefined) return [`body is not JSON: ${text.slice(0, 100)}`];
   const schema = [...OPERATION, 'responses', String(status), 'content', 'application/json', 'schema'];
@@ -107,7 +100,7 @@ export async function sendNotification(
   try {
     body = JSON.parse(text);
   } catch {
-    body = undefined;
+    // not JSON: body stays undefined
   }
   const violations = answerViolations(response.status, response.headers.get('content-type'), body, text);
   return { status: response.status, body: body ?? text, violations };

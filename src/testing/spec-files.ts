@@ -15,24 +15,38 @@ const CANDIDATES = (name: SpecName): URL[] => [
 const loaded = new Map<SpecName, JsonObject>();
 
 export function loadSpec(name: SpecName): JsonObject {
-  const cached = loaded.get(name);
-  if (cached !== undefined) return cached;
-  for (const url of CANDIDATES(name)) {
+  let document = loaded.get(name);
+  if (document === undefined) {
+    document = readSpecFile(`${name}.yaml`, CANDIDATES(name));
+    loaded.set(name, document);
+  }
+  return document;
+}
+
+/** The first of `candidates` that can be read, parsed; an error naming the file when it is no spec. */
+export function readSpecFile(fileName: string, candidates: readonly URL[]): JsonObject {
+  for (const url of candidates) {
     let text: string;
     try {
       text = readFileSync(url, 'utf8');
     } catch {
       continue;
     }
-    const document: unknown = parse(text);
+    let document: unknown;
+    try {
+      document = parse(text);
+    } catch (error) {
+      throw new Error(`${url.pathname}: not valid YAML: ${(error as Error).message}`);
+    }
     if (!isObject(document)) throw new Error(`${url.pathname}: not an OpenAPI document`);
-    loaded.set(name, document);
     return document;
   }
-  throw new Error(
-    `the test kit cannot find ${name}.yaml next to it (looked in ${CANDIDATES(name).join(', ')})`,
-  );
+  throw new Error(`the test kit cannot find ${fileName} next to it (looked in ${candidates.join(', ')})`);
 }
+
+/** The node at `path` in `root`, or undefined where the path leads nowhere. */
+export const nodeAt = (root: JsonObject, path: readonly string[]): unknown =>
+  path.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), root);
 
 /** Follows local `$ref`s from `node` (at `path` in `root`), returning the target and its path. */
 export function locate(
@@ -42,14 +56,18 @@ export function locate(
 ): { node: unknown; path: string[] } {
   let current = node;
   let at = [...path];
-  for (let hops = 0; isObject(current) && typeof current.$ref === 'string'; hops++) {
-    if (hops > 20 || !current.$ref.startsWith('#/')) throw new Error(`cannot follow $ref ${current.$ref}`);
-    at = current.$ref
+  const followed = new Set<string>();
+  while (isObject(current) && typeof current.$ref === 'string') {
+    const ref = current.$ref;
+    if (!ref.startsWith('#/')) throw new Error(`cannot follow $ref ${ref}: only #/... inside the spec`);
+    if (followed.has(ref)) throw new Error(`$ref ${ref} is part of a cycle`);
+    followed.add(ref);
+    at = ref
       .slice(2)
       .split('/')
       .map((key) => decodeURIComponent(key).replace(/~1/g, '/').replace(/~0/g, '~'));
-    current = at.reduce<unknown>((acc, key) => (isObject(acc) ? acc[key] : undefined), root);
-    if (current === undefined) throw new Error(`unresolvable $ref ${at.join('/')}`);
+    current = nodeAt(root, at);
+    if (current === undefined) throw new Error(`unresolvable $ref ${ref}`);
   }
   return { node: current, path: at };
 }

@@ -29,8 +29,7 @@ function extensionKeywords(node: unknown, found = new Set<string>()): Set<string
   return found;
 }
 
-const describeError = (error: ErrorObject): string =>
-  `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`;
+const describeError = (error: ErrorObject): string => `${error.instancePath || '(root)'} ${error.message}`;
 
 export type ErrorsAt = (schemaPath: readonly string[], value: unknown) => string[];
 
@@ -43,15 +42,12 @@ export function specValidator(spec: JsonObject): ErrorsAt {
   ajv.addVocabulary([
     ...new Set([...OPENAPI_SCHEMA_KEYWORDS, ...extensionKeywords(spec), ...Object.keys(spec)]),
   ]);
-  ajv.addSchema(spec, SPEC_ID, undefined, false);
-  const compiled = new Map<string, ReturnType<Ajv['compile']>>();
+  ajv.addSchema(spec, SPEC_ID);
   return (schemaPath, value) => {
-    const ref = `${SPEC_ID}#/${pointer(schemaPath)}`;
-    let validate = compiled.get(ref);
-    if (validate === undefined) {
-      validate = ajv.compile({ $ref: ref });
-      compiled.set(ref, validate);
-    }
-    return validate(value) ? [] : (validate.errors ?? []).map(describeError);
+    // Ajv compiles the schema at a ref once and keeps it.
+    const validate = ajv.getSchema(`${SPEC_ID}#/${pointer(schemaPath)}`);
+    if (validate === undefined) throw new Error(`the spec has no schema at ${schemaPath.join('/')}`);
+    validate(value);
+    return (validate.errors ?? []).map(describeError);
   };
 }
