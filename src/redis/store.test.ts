@@ -120,9 +120,17 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
       String(BUSINESS + 8),
       '750',
     ]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     try {
-      const [data] = (await once(child.stdout, 'data')) as [Buffer];
-      expect(data.toString()).toBe('held\n');
+      // A child that fails to start says why here, rather than leaving the test to its timeout.
+      const said = await Promise.race([
+        once(child.stdout, 'data').then(([data]) => String(data)),
+        once(child, 'exit').then(([code, signal]) => `exited (${code ?? signal}): ${stderr}`),
+      ]);
+      expect(said).toBe('held\n');
       // Past the first lease: the slots are still held only if they were renewed (every 250 ms).
       await new Promise((resolve) => setTimeout(resolve, 800));
       const api = fakeApi(5);
