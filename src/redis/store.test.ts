@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleChildren, type NodeChildren } from '../../test-support/node-child.ts';
 import { type RedisServer, redisTestsRun, startRedisServer } from '../../test-support/redis-server.ts';
 import { createMarketClient, type HeldEvent, RateLimitError } from '../index.ts';
@@ -61,6 +61,14 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
   };
 
   let children: Promise<NodeChildren>;
+
+  /** Until a business holds no slot: a call's release (which carries what it learnt) has reached Redis. */
+  async function released(businessId: number): Promise<void> {
+    await vi.waitFor(async () => expect(await admin.zcard(`t:{b:${businessId}}:slots`)).toBe(0), {
+      timeout: 5_000,
+      interval: 10,
+    });
+  }
 
   beforeAll(async () => {
     children = bundleChildren([HOLDER, EXIT_CHILD]); // meanwhile
@@ -168,6 +176,8 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
       'X-RateLimit-Resource-Until': until,
     }));
     await createChat(client(store(), exhausted.fetch), 1, BUSINESS + 3);
+    // The release is sent after the call resolves: another replica learns of the window a round trip later.
+    await released(BUSINESS + 3);
     const other = fakeApi(1);
     const held: HeldEvent[] = [];
     const b = client(store(), other.fetch, {
@@ -188,6 +198,7 @@ describe.runIf(redisTestsRun())('createRedisStore against redis-server', () => {
     }));
     const first = client(store(), api.fetch);
     await createChat(first, 0, BUSINESS + 4); // Remaining 2 now known to all
+    await released(BUSINESS + 4);
     const others = [store(), store()].map((s) => client(s, api.fetch, { maxRetryDelayMs: 200 }));
     const settled = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) =>
