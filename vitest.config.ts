@@ -15,9 +15,10 @@ const runsContract = projectArgs.length === 0 || projectArgs.includes('contract'
 
 export default defineConfig({
   test: {
-    // Most test files wait on child processes (tsc, npm, Prism, redis-server) or on the network, not on the
-    // CPU: on a 2-core machine vitest's default (cores - 1 = one worker) ran them one at a time.
-    maxWorkers: 3,
+    // Many test files wait on child processes (tsc, npm, Prism, redis-server): on a 2-core machine vitest's
+    // default (cores - 1 = one worker) ran them one at a time. Two, not three: with shared module graphs
+    // (isolate: false) each worker loads everything once, and three cost 10 s more CPU than they saved.
+    maxWorkers: 2,
     // The slowest files are printed after every run, so that where the time goes stays visible.
     reporters: [
       'default',

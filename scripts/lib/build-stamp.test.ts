@@ -60,6 +60,13 @@ describe('copyBuiltDist', () => {
     }
   });
 
+  it('still copies after a test file beside the sources changed (tests are not built)', async () => {
+    await put('src/index.test.ts', 'old\n');
+    await recordBuild(root);
+    await put('src/index.test.ts', 'new\n');
+    expect(await copyBuiltDist(target(), root)).toBe(true);
+  });
+
   it('refuses, leaving nothing behind, when dist/ no longer holds what was recorded', async () => {
     await recordBuild(root);
     await put('dist/src/index.js', 'export const a = 2;\n');

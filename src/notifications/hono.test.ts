@@ -25,7 +25,14 @@ beforeAll(async () => {
     });
   });
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+// serve() swaps in its own global Request and Response (the default users get): put Node's back, for the
+// test files that run after this one in the same worker (isolate: false).
+const { Request: nodeRequest, Response: nodeResponse } = globalThis;
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  globalThis.Request = nodeRequest;
+  globalThis.Response = nodeResponse;
+});
 
 describe('the Fetch handler on Hono 4', () => {
   it('hands a valid event, with the sender address, to its callback; a field error gets our 400', async () => {
