@@ -9,12 +9,12 @@
 //                                    compiled apart with Node's types (tsconfig.build.testing.json)
 // tsc compiles only what the entries reach (tsconfig.build.json), so tests and test helpers never ship.
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { bundleSpec } from './bundle.ts';
-import { forgetBuild, recordBuild } from './lib/build-stamp.ts';
+import { filesUnder, forgetBuild, recordBuild } from './lib/build-stamp.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -27,11 +27,6 @@ async function run(command: string, args: readonly string[]): Promise<void> {
     const { code, stdout = '', stderr = '' } = error as { code?: unknown; stdout?: string; stderr?: string };
     throw new Error(`${[command, ...args].join(' ')} failed (exit ${String(code)}):\n${stdout}${stderr}`);
   }
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
 /**

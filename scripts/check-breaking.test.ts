@@ -1,5 +1,5 @@
 // check:breaking fails on each kind of breaking edit of either spec with one readable line naming it, and
-// passes compatible edits. Most cases call the library in process; two run the CLI (`--spec <file>`).
+// passes compatible edits. Most cases call the library; the command's function (`checkBreaking`) runs too.
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -196,7 +196,7 @@ describe('compatible edits pass', () => {
   });
 });
 
-// The command's function in-process (the npm test run also runs `npm run check:breaking` as a process).
+// The command's function in-process; its run on the repository is npm test's breaking-change check.
 describe('npm run check:breaking -- --spec <file> (the command)', () => {
   const cli = async (...args: string[]) => {
     const output = captureOutput();

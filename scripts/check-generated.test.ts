@@ -58,7 +58,7 @@ describe('findGeneratedDrift', () => {
   });
 });
 
-// The command's function in-process (the npm test run also runs `npm run check:generated` as a process).
+// The command's function in-process; its run on the repository is npm test's drift check.
 describe('npm run check:generated (the command)', () => {
   const cli = async (...args: string[]) => {
     const output = captureOutput();

@@ -29,7 +29,8 @@ interface Stamp {
 const stampPath = (root: string) =>
   join(root, 'node_modules/.cache/yandex-market-chats-client/build-stamp.json');
 
-async function filesOf(path: string): Promise<string[]> {
+/** Every file under `path` (a folder, or one file); none when it does not exist. */
+export async function filesUnder(path: string): Promise<string[]> {
   try {
     const entries = await readdir(path, { recursive: true, withFileTypes: true });
     return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
@@ -47,7 +48,7 @@ async function hashFiles(
   paths: readonly string[],
   keep: (file: string) => boolean = () => true,
 ): Promise<string> {
-  const files = (await Promise.all(paths.map((path) => filesOf(join(base, path)))))
+  const files = (await Promise.all(paths.map((path) => filesUnder(join(base, path)))))
     .flat()
     .filter(keep)
     .sort();
